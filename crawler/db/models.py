@@ -1,0 +1,146 @@
+"""Database tables (SQLAlchemy 2 declarative). The schema itself is managed by Alembic:
+every change here needs a migration in ``crawler/db/migrations/versions/``.
+
+Types are chosen to behave the same on SQLite and PostgreSQL: timestamps are stored
+in UTC (naive on SQLite, ``timestamptz`` on PostgreSQL) and come back timezone-aware;
+lists and link lists are JSON.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments an "INTEGER PRIMARY KEY"; BIGINT elsewhere.
+BigId = BigInteger().with_variant(sqlite.INTEGER(), "sqlite")
+Json = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored in UTC on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # defensive: raw SQLite text
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ArticleRow(Base):
+    """One stored article per canonical URL (copies on other sites are rows too)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    canonical_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    site: Mapped[str | None] = mapped_column(String(200), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    lead: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(Json, default=list)
+    published: Mapped[str | None] = mapped_column(String(40))  # ISO 8601 as the page gave it
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # same, in UTC
+    modified: Mapped[str | None] = mapped_column(String(40))
+    section: Mapped[str | None] = mapped_column(String(300))
+    tags: Mapped[list[str]] = mapped_column(Json, default=list)
+    source: Mapped[str | None] = mapped_column(String(500))
+    read_also: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    related: Mapped[list[dict[str, str]]] = mapped_column(Json, default=list)
+    image: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str | None] = mapped_column(String(12))
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="SET NULL"), index=True
+    )
+    story_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # last fetch
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last body change
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class ArticleVersion(Base):
+    """A previous state of an article whose body changed on a later fetch."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(BigId, ForeignKey("articles.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_article_versions_article", "article_id", "version", unique=True),)
+
+
+class CrawlRun(Base):
+    """One row per crawl run (``crawler crawl`` / ``crawler fetch``)."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    sites: Mapped[str] = mapped_column(Text)  # comma-separated site names
+    command: Mapped[str] = mapped_column(String(40), default="crawl")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="running")  # running/finished/failed/interrupted
+    finish_reason: Mapped[str | None] = mapped_column(String(100))
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+    responses_by_status: Mapped[dict[str, int]] = mapped_column(Json, default=dict)  # "2xx": n
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_updated: Mapped[int] = mapped_column(Integer, default=0)
+    articles_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    articles_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    dropped: Mapped[dict[str, int]] = mapped_column(Json, default=dict)  # reason -> count
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    first_error: Mapped[str | None] = mapped_column(Text)
+    log_path: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    stats: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+
+
+class UrlState(Base):
+    """HTTP validators of feeds, sitemaps and listing pages, for conditional requests."""
+
+    __tablename__ = "url_state"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
