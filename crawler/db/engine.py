@@ -1,0 +1,109 @@
+"""Engines and schema upgrades.
+
+SQLite (the embedded default) runs in WAL mode with a busy timeout so readers never
+block the writer and two processes wait for each other instead of failing; foreign
+keys are switched on. PostgreSQL is used as it is. The schema is managed by Alembic:
+:func:`upgrade` brings any database to the newest revision and is called on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+from crawler.exceptions import DatabaseError
+
+__all__ = ["MIGRATIONS_DIR", "connect", "make_engine", "redact", "upgrade"]
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_upgraded: set[str] = set()
+_upgrade_lock = threading.Lock()
+
+
+def redact(url: str) -> str:
+    """The database URL with any password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for *url*; for SQLite files, create the parent folder."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {url!r}: expected e.g. sqlite:///data/news.db") from exc
+    kwargs: dict[str, Any] = {"future": True}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise DatabaseError(f"unsupported database URL {redact(url)}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending Alembic migration (idempotent; once per URL per process)."""
+    from alembic import command
+    from alembic.config import Config
+
+    key = engine.url.render_as_string(hide_password=False)
+    with _upgrade_lock:
+        if key in _upgraded:
+            return
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        cfg.attributes["connection"] = None
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot open database {redact(key)}: {_first_line(exc)}") from exc
+        _upgraded.add(key)
+
+
+def connect(url: str, *, migrate: bool = True) -> Engine:
+    """An engine for *url* whose schema is up to date; a clear error when unreachable."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            inspect(conn)
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot connect to database {redact(url)}: {_first_line(exc)}") from exc
+    if migrate:
+        upgrade(engine)
+    return engine
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()
+    return text[0] if text else type(orig).__name__
