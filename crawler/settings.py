@@ -33,6 +33,12 @@ CRAWLER_DOWNLOAD_DELAY = float(os.environ.get("CRAWLER_DOWNLOAD_DELAY", "0.5"))
 #: Default parallel requests per site; a site's ``concurrency`` overrides it.
 CRAWLER_CONCURRENCY = int(os.environ.get("CRAWLER_CONCURRENCY", "4"))
 
+# --- incremental and cron-grade runs (issue 5) ----------------------------------------------
+
+# --- bounds against hostile and broken input (issue 8) -------------------------------------
+
+# --- throughput (issue 9) ---------------------------------------------------------------------
+
 # --- Scrapy ---------------------------------------------------------------------------------
 
 BOT_NAME = "arabic-news-crawler"
@@ -64,7 +70,7 @@ HTTPCACHE_ENABLED = False  # the RFC2616 cache serves stale listing pages: devel
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.EncodingFixMiddleware": 580,  # after HttpCompression (590)
+    "crawler.middlewares.encoding.EncodingFixMiddleware": 580,  # after HttpCompression (590)
 }
 
 ITEM_PIPELINES = {
