@@ -77,14 +77,13 @@ def postgres_server() -> Iterator[str]:
     admin.dispose()
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """The session database, emptied before each test."""
+def fresh_postgres_database(server_url: str) -> str:
+    """Empty every table of the session database (schema kept) and return its URL."""
     from sqlalchemy import text
 
     from crawler.db.engine import make_engine
 
-    engine = make_engine(postgres_server)
+    engine = make_engine(server_url)
     with engine.begin() as conn:
         tables = (
             conn.execute(
@@ -96,7 +95,13 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
         if tables:
             conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
     engine.dispose()
-    yield postgres_server
+    return server_url
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """The session database, emptied before each test."""
+    return fresh_postgres_database(postgres_server)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

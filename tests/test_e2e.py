@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import fresh_postgres_database
 from localsite import AGGREGATOR_ARTICLES, PUBLISHER_ARTICLES, LocalSites
 
 from crawler.cli import main
@@ -40,12 +41,22 @@ def query_json(db: str, *args: str) -> list[dict[str, Any]]:
     return json.loads(result.output)
 
 
-@pytest.fixture
-def crawled(db_url: str, sites_file: Path, local_sites: LocalSites) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def crawled(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, local_sites: LocalSites
+) -> dict[str, Any]:
+    """One crawl of both local sites per database backend, shared by the tests of this module."""
+    tmp = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    if request.param == "sqlite":
+        db_url = f"sqlite:///{tmp / 'news.db'}"
+    else:
+        db_url = fresh_postgres_database(request.getfixturevalue("postgres_server"))
+    sites_file = tmp / "sites.toml"
+    sites_file.write_text(local_sites.sites_toml, encoding="utf-8")
     local_sites.retry_calls.clear()
     local_sites.publisher.hits.clear()
     proc = run_cli("crawl", "--sites", str(sites_file), "--db", db_url)
-    return {"proc": proc, "db": db_url, "sites": local_sites}
+    return {"proc": proc, "db": db_url, "sites": local_sites, "sites_file": sites_file}
 
 
 def test_crawl_stores_every_good_article_once(crawled: dict[str, Any]) -> None:
@@ -113,9 +124,9 @@ def test_runs_are_recorded(crawled: dict[str, Any]) -> None:
     assert publisher["dropped"].get("empty_body", 0) + publisher["dropped"].get("short_body", 0) == 1
 
 
-def test_second_crawl_changes_nothing(crawled: dict[str, Any], sites_file: Path) -> None:
+def test_second_crawl_changes_nothing(crawled: dict[str, Any]) -> None:
     before = query_json(crawled["db"], "--include-duplicates")
-    proc = run_cli("crawl", "--sites", str(sites_file), "--db", crawled["db"], "publisher")
+    proc = run_cli("crawl", "--sites", str(crawled["sites_file"]), "--db", crawled["db"], "publisher")
     assert proc.returncode == 0, proc.stderr
     assert "articles new 0" in proc.stdout
     after = query_json(crawled["db"], "--include-duplicates")
