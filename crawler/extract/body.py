@@ -1,0 +1,102 @@
+"""Main text: trafilatura on the pre-cleaned tree, then a paragraph-level boilerplate pass.
+
+trafilatura finds the article container and its paragraphs well, but keeps Arabic
+trailer lines that are plain text (no DOM block to remove): «المصدر: واس», a lone
+«اقرأ أيضاً» heading followed by titles, share prompts, bylines. Those are taken out
+here, line by line, and what they carry goes to the trailer fields.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import trafilatura
+
+from crawler.extract.boilerplate import Trailers, add_link, clean_source, split_tags
+from crawler.extract.lexicon import Marker, match_marker, original_rest
+from crawler.text.arabic import display, fold
+
+__all__ = ["extract_paragraphs", "filter_paragraphs"]
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+
+_INLINE_SOURCE_RE = re.compile(r"\(\s*(?:المصدر|مصدر الخبر|المصادر)\s*[:：]\s*([^()]{1,80})\)\s*[.。]?\s*$")
+_ITEM_MAX = 200  # a linked title, not a paragraph
+_ARABIC_SENTENCE_END = (".", "!", "؟", "?", "…", ":", "»", '"')
+
+
+def extract_paragraphs(tree: Any, url: str | None) -> list[str]:
+    """Paragraphs (and sub-headings) of the main text, as trafilatura finds them."""
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, url=url, with_metadata=False, include_comments=False, include_tables=True
+        )
+    except Exception:  # trafilatura raises assorted errors on odd trees; a page never crashes us
+        return []
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text:
+        return []
+    return [p for p in (display(line) for line in text.split("\n")) if p]
+
+
+def _is_item_line(para: str) -> bool:
+    return len(para) <= _ITEM_MAX and not para.endswith(_ARABIC_SENTENCE_END[:4])
+
+
+def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
+    """Drop boilerplate lines, moving what they carry into *out*; keep the rest in order."""
+    body: list[str] = []
+    mode: str | None = None  # inside a text-only read-also / related list
+    known_titles = {fold(i["title"]) for i in out.read_also + out.related if i["title"]}
+    for para in paragraphs:
+        folded = fold(para)
+        if folded in known_titles or folded in out.removed_text:
+            continue
+        marker = match_marker(folded, folded=True)
+        if marker is not None and _take_marker_line(para, marker, out):
+            mode = marker.kind if marker.kind in ("read_also", "related") and not marker.rest else None
+            continue
+        if mode is not None:
+            if _is_item_line(para):
+                add_link(out.read_also if mode == "read_also" else out.related, para.lstrip("•-*▪● "), "")
+                continue
+            mode = None
+        m = _INLINE_SOURCE_RE.search(para)
+        if m:
+            out.source = out.source or clean_source(m.group(1))
+            para = para[: m.start()].rstrip()
+            if not para:
+                continue
+        body.append(para)
+    return body
+
+
+def _take_marker_line(para: str, marker: Marker, out: Trailers) -> bool:
+    """Handle a paragraph that starts with a marker; False when it is body text after all."""
+    rest = original_rest(para, marker)
+    kind = marker.kind
+    if kind == "source":
+        if len(para) > 150:
+            return False
+        out.source = out.source or clean_source(rest)
+    elif kind == "tags":
+        if len(para) > 300:
+            return False
+        out.tags.extend(t for t in split_tags(rest) if t not in out.tags)
+    elif kind in ("read_also", "related"):
+        if len(rest) > _ITEM_MAX:
+            return False
+        if rest:
+            add_link(out.read_also if kind == "read_also" else out.related, rest, "")
+    elif kind == "byline":
+        if len(para) > 100:
+            return False
+        if rest:
+            out.bylines.append(display(rest))
+    elif len(para) > 160:  # drop: share / follow / subscribe / credit prompts
+        return False
+    return True
+

@@ -1,0 +1,164 @@
+"""A lexicon of Arabic (and some Persian / English) boilerplate phrases, matched on folded text.
+
+Phrases are written as pages write them and folded once at import with
+:func:`crawler.text.arabic.fold`, which unifies hamza/alef forms, ta marbuta, alef
+maqsura and Persian ی, and drops tanween and tatweel; so «إقرأ أيضاً», «اقرا ايضا»
+and «اقـرأ أيضًا» all match «اقرأ أيضا». A marker matches at the start of a text,
+followed by an optional colon, dash or ellipsis.
+
+Why our own: no maintained library knows Arabic news-page boilerplate; trafilatura
+and friends keep these lines in the body (see ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from crawler.text.arabic import fold
+
+__all__ = [
+    "BOILERPLATE_CLASS_RE",
+    "KINDS",
+    "Marker",
+    "byline_rest",
+    "is_boilerplate_line",
+    "match_marker",
+    "original_rest",
+]
+
+# kind -> phrases. Kinds with a field: read_also, related, tags, source.
+# "drop" lines carry nothing worth keeping (share bars, prompts, forms, credits).
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "read_also": (
+        "اقرأ أيضا", "اقرأ ايضا", "اقرأ كذلك", "اقرأ المزيد", "اقرأ أيضا في", "اقرئي أيضا", "إقرأ",
+        "اقرأ", "شاهد أيضا", "شاهد كذلك", "شاهد", "طالع أيضا", "طالع كذلك", "طالع", "تابع أيضا",
+        "يمكنك أيضا قراءة", "للمزيد اقرأ", "لمزيد من التفاصيل اقرأ", "اقرأ/ي أيضا", "اقرأ ايضاً",
+        "بیشتر بخوانید", "بخوانید", "read also", "read more", "see also", "also read",
+    ),
+    "related": (
+        "مقالات مشابهة", "مقالات ذات صلة", "أخبار ذات صلة", "اخبار ذات صله", "مواضيع ذات صلة",
+        "موضوعات ذات صلة", "مواد ذات صلة", "قصص ذات صلة", "روابط ذات صلة", "ذات صلة",
+        "أخبار متعلقة", "مواضيع متعلقة", "مقالات متعلقة", "أخبار مشابهة", "مواضيع مشابهة",
+        "أخبار مقترحة", "مقالات مقترحة", "مقترحات", "الأكثر قراءة", "الأكثر قراءة اليوم",
+        "الأكثر مشاهدة", "الأكثر تداولا", "الأكثر تعليقا", "الأكثر شعبية", "الأكثر انتشارا",
+        "قد يعجبك أيضا", "قد يعجبك", "قد يهمك أيضا", "قد يهمك", "ننصحك بقراءة", "اخترنا لك",
+        "المزيد من الأخبار", "مزيد من الأخبار", "المزيد حول هذه القصة", "آخر الأخبار",
+        "أحدث الأخبار", "أخبار أخرى", "مقالات أخرى", "عناوين أخرى", "في نفس السياق",
+        "مطالب مرتبط", "related", "related articles", "related stories", "more stories",
+        "most read", "most popular",
+    ),
+    "tags": (
+        "كلمات دلالية", "الكلمات الدلالية", "الكلمات المفتاحية", "كلمات مفتاحية", "الكلمات الدليلية",
+        "وسوم", "الوسوم", "وسم", "تاغ", "تاجات", "علامات", "الموضوعات المتعلقة", "برچسب ها", "برچسب‌ها",
+        "برچسب", "tags", "keywords", "topics",
+    ),
+    "source": (
+        "المصدر", "مصدر الخبر", "المصادر", "مصدر", "نقلا عن", "منبع", "source",
+    ),
+    "drop": (
+        "شارك", "شارك الخبر", "شارك المقال", "شارك هذا المقال", "شاركها", "شارك على", "مشاركة",
+        "شارك برأيك", "تابعونا على", "تابعونا عبر", "تابعنا على", "تابعنا عبر", "تابعوا", "تابعونا",
+        "تابع آخر الأخبار", "تابعوا آخر الأخبار", "انضم إلى قناتنا", "انضموا إلى قناتنا",
+        "اشترك في النشرة", "اشترك في نشرتنا", "اشترك الآن", "اشترك", "النشرة البريدية",
+        "النشرة الإخبارية", "حمل تطبيق", "حمّل تطبيق", "نزل تطبيق", "حمل التطبيق", "تطبيق",
+        "اضغط هنا", "انقر هنا", "للاشتراك", "التعليقات", "تعليقات", "أضف تعليق", "أضف تعليقك",
+        "اترك تعليقا", "اكتب تعليقك", "إرسال", "طباعة", "نسخ الرابط", "تم نسخ الرابط",
+        "حجم الخط", "إعلان", "مساحة إعلانية", "جميع الحقوق محفوظة", "حقوق النشر", "الرئيسية",
+        "الصفحة الرئيسية", "تصوير", "صورة", "الصورة", "مصدر الصورة", "صورة أرشيفية",
+        "صورة من الأرشيف", "حقوق الصورة", "تعليق على الصورة", "شاهد الفيديو", "فيديو",
+        "اشترك في قناتنا", "لمتابعة", "تابع", "advertisement", "share", "follow us",
+        "اشتراک", "همرسانی",
+    ),
+    "byline": (
+        "كتب", "كتبت", "كتب ـ", "بقلم", "تقرير", "حوار", "إعداد", "اعداد", "ترجمة", "تحرير",
+        "متابعة", "بواسطة", "مراسل", "مراسلة", "by", "نویسنده",
+    ),
+}
+KINDS = tuple(_PHRASES)
+
+# A phrase, then a separator or the end. Longest phrases first so "اقرأ أيضا" wins over "اقرأ".
+_SEP = r"\s*(?:[:：\-–—_|»>/…]|\.{2,})*\s*"
+
+
+def _compile() -> list[tuple[str, re.Pattern[str], bool]]:
+    entries: list[tuple[str, str]] = []
+    for kind, phrases in _PHRASES.items():
+        entries.extend((kind, fold(p)) for p in phrases)
+    entries.sort(key=lambda e: -len(e[1]))
+    out = []
+    for kind, phrase in entries:
+        # Single words are also body words: they need a separator after them (or nothing).
+        needs_sep = " " not in phrase
+        tail = r"\s*[:：\-–—_|»>…]+\s*" if needs_sep else _SEP
+        pattern = re.compile(rf"^[\s«\"'(\[•●▪►◄*#-]*{re.escape(phrase)}(?:{tail}|$)")
+        out.append((kind, pattern, needs_sep))
+    return out
+
+
+_PATTERNS = _compile()
+
+
+@dataclass(frozen=True)
+class Marker:
+    kind: str  # one of KINDS
+    rest: str  # folded text after the phrase and its separator ("" when nothing follows)
+    cut: int  # length of the matched prefix in the folded text
+
+
+def match_marker(text: str, *, folded: bool = False) -> Marker | None:
+    """The boilerplate marker that *text* starts with, or None."""
+    f = text if folded else fold(text)
+    if not f or len(f) > 2000:
+        return None
+    for kind, pattern, _ in _PATTERNS:
+        m = pattern.match(f)
+        if m:
+            return Marker(kind, f[m.end() :].strip(), len(m.group(0).rstrip()))
+    return None
+
+
+_REST_STRIP = " \t\n:：-–—_|»>…."
+
+
+def original_rest(text: str, marker: Marker) -> str:
+    """The part of *text* (as written, not folded) after the marker phrase."""
+    limit = min(len(text), marker.cut * 3 + 16)
+    for i in range(1, limit + 1):
+        if len(fold(text[:i])) >= marker.cut:
+            return text[i:].strip(_REST_STRIP)
+    return ""
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """A short line that is a share / follow / subscribe / credit prompt."""
+    f = fold(text)
+    if len(f) > 160:
+        return False
+    m = match_marker(f, folded=True)
+    return m is not None and m.kind == "drop"
+
+
+_BYLINE_PREFIX_RE = re.compile(
+    r"^\s*(?:كتبت?|بقلم|تقرير|حوار|إعداد|اعداد|ترجمة|تحرير|متابعة|بواسطة|مراسل(?:ة)?|نویسنده|by)"
+    r"(?:\s*[:：\-–—]+\s*|\s+)",
+    re.IGNORECASE,
+)
+
+
+def byline_rest(text: str) -> str | None:
+    """The names after a byline prefix («كتب:», «بقلم», «تقرير:»...), or None when no prefix."""
+    m = _BYLINE_PREFIX_RE.match(text)
+    return text[m.end() :].strip() if m else None
+
+
+# Class / id tokens of boilerplate containers, in English and transliterated Arabic.
+BOILERPLATE_CLASS_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|sharethis|addthis|related|relateds|tags?|tag-?list|"
+    r"keywords?|newsletter|subscribe|subscription|comments?|comment-form|breadcrumbs?|"
+    r"most-?read|mostread|popular|trending|advert\w*|ads?|ad-?slot|banner|promo|app-?download|"
+    r"print|font-?size|read-?also|readalso|read-?more|iqra\w*|ikra\w*|aqra\w*|eqraa\w*|"
+    r"aydan|mushabiha|mashabiha|zat-?sila|dhat-?sila|kalimat|wasm|wusum|mawadi\w*|"
+    r"akthar\w*|alakthar\w*|mokhtarat|follow-?us|footer|navbar|nav|menu|sidebar|widget)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
