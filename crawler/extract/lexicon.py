@@ -81,22 +81,24 @@ KINDS = tuple(_PHRASES)
 _SEP = r"\s*(?:[:：\-–—_|»>/…]|\.{2,})*\s*"
 
 
-def _compile() -> list[tuple[str, re.Pattern[str], bool]]:
+def _compile() -> tuple[re.Pattern[str], list[str]]:
+    """One alternation of every phrase (longest first), each in a group named after its kind."""
     entries: list[tuple[str, str]] = []
     for kind, phrases in _PHRASES.items():
         entries.extend((kind, fold(p)) for p in phrases)
-    entries.sort(key=lambda e: -len(e[1]))
-    out = []
-    for kind, phrase in entries:
+    entries = sorted(set(entries), key=lambda e: -len(e[1]))
+    alternatives, kinds = [], []
+    for i, (kind, phrase) in enumerate(entries):
         # Single words are also body words: they need a separator after them (or nothing).
-        needs_sep = " " not in phrase
-        tail = r"\s*[:：\-–—_|»>…]+\s*" if needs_sep else _SEP
-        pattern = re.compile(rf"^[\s«\"'(\[•●▪►◄*#-]*{re.escape(phrase)}(?:{tail}|$)")
-        out.append((kind, pattern, needs_sep))
-    return out
+        tail = r"\s*[:：\-–—_|»>…]+\s*" if " " not in phrase else _SEP
+        alternatives.append(rf"(?P<m{i}>{re.escape(phrase)}(?:{tail}|$))")
+        kinds.append(kind)
+    pattern = re.compile(r"^[\s«\"'(\[•●▪►◄*#-]*(?:" + "|".join(alternatives) + ")")
+    return pattern, kinds
 
 
-_PATTERNS = _compile()
+_PATTERN, _KINDS = _compile()
+_PREFIX_CHARS = 120  # markers stand at the start: fold only that much
 
 
 @dataclass(frozen=True)
@@ -108,14 +110,15 @@ class Marker:
 
 def match_marker(text: str, *, folded: bool = False) -> Marker | None:
     """The boilerplate marker that *text* starts with, or None."""
-    f = text if folded else fold(text)
-    if not f or len(f) > 2000:
+    f = text[:_PREFIX_CHARS] if folded else fold(text[:_PREFIX_CHARS])
+    if not f:
         return None
-    for kind, pattern, _ in _PATTERNS:
-        m = pattern.match(f)
-        if m:
-            return Marker(kind, f[m.end() :].strip(), len(m.group(0).rstrip()))
-    return None
+    m = _PATTERN.match(f)
+    if m is None or m.lastgroup is None:
+        return None
+    kind = _KINDS[int(m.lastgroup[1:])]
+    rest = (text if folded else fold(text))[m.end() :].strip() if len(text) > _PREFIX_CHARS else f[m.end() :].strip()
+    return Marker(kind, rest, len(m.group(0).rstrip()))
 
 
 _REST_STRIP = " \t\n:：-–—_|»>…."

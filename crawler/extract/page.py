@@ -155,7 +155,8 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     """Decode and parse *html*; None when there is nothing that parses as a document."""
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
     # NUL and other C0 controls make libxml2 stop or raise; they are never text.
-    text = text.translate(_CONTROL_CHARS)
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
     if not text.strip():
         return None
     tree = _parse_tree(text)
@@ -172,4 +173,4 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     )
 
 
-_CONTROL_CHARS = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF], None)
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
