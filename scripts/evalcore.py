@@ -102,8 +102,10 @@ def bow_f1(truth: str, pred: str, normalise: Any = str.lower) -> float:
 
 
 def fold_spaces(text: str | None) -> str:
-    """Title comparison form: soft hyphens gone, every Unicode space one ASCII space."""
+    """Title comparison form: soft hyphens gone, every Unicode space (zero-width too) one ASCII space."""
     text = (text or "").replace("\u00ad", "")
+    for invisible in "\u200b\u200c\u200d\u2060\ufeff":  # zero-width spaces count as spaces
+        text = text.replace(invisible, " ")
     text = "".join(" " if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cc") else c for c in text)
     return " ".join(text.split())
 
