@@ -14,6 +14,7 @@ from typing import Any
 
 import trafilatura
 
+from crawler.extract.arabic_dates import parse_arabic_date
 from crawler.extract.boilerplate import Trailers, add_link, clean_source, split_tags
 from crawler.extract.lexicon import Marker, match_marker, original_rest
 from crawler.text.arabic import display, fold
@@ -79,6 +80,8 @@ def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
                 add_link(out.read_also if mode == "read_also" else out.related, para.lstrip("•-*▪● "), "")
                 continue
             mode = None
+        if _is_dateline(para):
+            continue
         m = _INLINE_SOURCE_RE.search(para)
         if m:
             out.source = out.source or clean_source(m.group(1))
@@ -87,6 +90,13 @@ def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
                 continue
         body.append(para)
     return body
+
+
+def _is_dateline(para: str) -> bool:
+    """A short line that is only a date (and time): the page's dateline, not article text."""
+    return len(para) <= 60 and len(para.split()) <= 9 and parse_arabic_date(para) is not None and not any(
+        c in para for c in ".،؟!"
+    )
 
 
 def _take_marker_line(para: str, marker: Marker, out: Trailers) -> bool:

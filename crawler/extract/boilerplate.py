@@ -23,6 +23,7 @@ from crawler.text.arabic import display, fold
 __all__ = ["Trailers", "add_link", "clean_source", "separate", "split_tags"]
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title", "meta", "option"})
+_CONTAINERS = frozenset({"body", "html", "article", "main", "section"})
 _HEADING_MAX = 60  # a marker heading is short: «اقرأ أيضاً» plus a little decoration
 _INLINE_MAX = 400  # an inline block («اقرأ أيضاً: <a>title</a>») is one short line
 _MAX_SIBLINGS = 40
@@ -189,6 +190,19 @@ def _remove(el: Any, out: Trailers) -> None:
             parent.drop_tree()
 
 
+def _drop_line(el: Any) -> Any:
+    """A credit/caption/prompt label: the short line around it goes too (at most two levels up)."""
+    head = el
+    for _ in range(2):
+        parent = head.getparent()
+        if parent is None or parent.tag in _CONTAINERS or len(_text(parent)) > 160:
+            break
+        if any(True for _ in parent.iter("h1", "h2", "h3", "p")) and parent.tag != "p":
+            break
+        head = parent
+    return head
+
+
 def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> list[Any] | None:
     full = _text(el)
     folded_full = fold(full)
@@ -196,10 +210,12 @@ def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> 
     if not inline:
         if len(folded_full) > _HEADING_MAX:
             return None
-        head = _climb(el, folded_full)
-        block = _heading_block(head, marker.kind)
         if marker.kind == "byline":
             return None
+        head = _climb(el, folded_full)
+        if marker.kind == "drop" and head.tail and head.tail.strip():
+            return [_drop_line(head)]  # «التعليق على الصورة،» followed by the caption text
+        block = _heading_block(head, marker.kind)
         _record(marker.kind, marker, full, block, base, out)
         return block
     if len(full) > _INLINE_MAX and _link_text_len(el) < 0.5 * len(full):
@@ -250,7 +266,7 @@ def _tags_by_class(tree: Any, out: Trailers) -> None:
         cues = f"{el.get('class') or ''} {el.get('id') or ''}"
         if not cues.strip() or not BOILERPLATE_CLASS_RE.search(cues):
             continue
-        if not re.search(r"tag|keyword|wusum|wasm|kalimat", cues, re.I):
+        if not re.search(r"tag|keyword|topic|wusum|wasm|kalimat", cues, re.I):
             continue
         links = [_link_title(a) for a in el.iter("a")]
         links = [t for t in links if t and len(t) <= 50]

@@ -21,11 +21,12 @@ from datetime import datetime
 from crawler.extract import body as body_mod
 from crawler.extract import metadata
 from crawler.extract.boilerplate import Trailers, add_link, separate
+from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.dates import find_dates
 from crawler.extract.lang import detect_lang
 from crawler.extract.page import Page, parse_page
 from crawler.items import Article
-from crawler.text.arabic import display
+from crawler.text.arabic import fold
 
 __all__ = ["extract"]
 
@@ -63,12 +64,13 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     article.title = metadata.title(page)
     work = deepcopy(page.tree)
     trailers: Trailers = separate(work, page.url or None)
+    unwrap_layout_tables(work)
     paragraphs = body_mod.extract_paragraphs(work, page.url or None)
     text_trailers = Trailers(removed_text=trailers.removed_text)
     text_trailers.read_also = [dict(i) for i in trailers.read_also]
     text_trailers.related = [dict(i) for i in trailers.related]
     body = body_mod.filter_paragraphs(paragraphs, text_trailers)
-    if body and article.title and display(body[0]) == article.title:
+    if body and article.title and fold(body[0]) == fold(article.title):
         body = body[1:]
     article.body = "\n\n".join(body) or None
     article.lang = detect_lang(

@@ -66,9 +66,9 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "اترك تعليقا", "اكتب تعليقك", "إرسال", "طباعة", "نسخ الرابط", "تم نسخ الرابط",
         "حجم الخط", "إعلان", "مساحة إعلانية", "جميع الحقوق محفوظة", "حقوق النشر", "الرئيسية",
         "الصفحة الرئيسية", "تصوير", "صورة", "الصورة", "مصدر الصورة", "صورة أرشيفية",
-        "صورة من الأرشيف", "حقوق الصورة", "تعليق على الصورة", "شاهد الفيديو", "فيديو",
+        "صورة من الأرشيف", "حقوق الصورة", "تعليق على الصورة", "التعليق على الصورة", "شاهد الفيديو", "فيديو",
         "اشترك في قناتنا", "لمتابعة", "تابع", "advertisement", "share", "follow us",
-        "اشتراک", "همرسانی",
+        "اشتراک", "اشتراک گذاری", "اشتراک‌گذاری", "همرسانی",
     ),
     "byline": (
         "كتب", "كتبت", "كتب ـ", "بقلم", "تقرير", "حوار", "إعداد", "اعداد", "ترجمة", "تحرير",
@@ -158,7 +158,7 @@ def byline_rest(text: str) -> str | None:
 # Class / id tokens of boilerplate containers, in English and transliterated Arabic.
 BOILERPLATE_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:share|sharing|social|sharethis|addthis|related|relateds|tags?|tag-?list|"
-    r"keywords?|newsletter|subscribe|subscription|comments?|comment-form|breadcrumbs?|"
+    r"keywords?|topics?|newsletter|subscribe|subscription|comments?|comment-form|breadcrumbs?|"
     r"most-?read|mostread|popular|trending|advert\w*|ads?|ad-?slot|banner|promo|app-?download|"
     r"print|font-?size|read-?also|readalso|read-?more|iqra\w*|ikra\w*|aqra\w*|eqraa\w*|"
     r"aydan|mushabiha|mashabiha|zat-?sila|dhat-?sila|kalimat|wasm|wusum|mawadi\w*|"

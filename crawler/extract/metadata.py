@@ -73,10 +73,25 @@ def _rebuild(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if 0 <= start < end else " ".join(parts)
 
 
+_HEADLINE_CLASS_RE = re.compile(r"title|headline|unwan|onwan", re.I)
+
+
 def _h1(page: Page) -> str | None:
+    """The visible headline: the first <h1>, else an element whose class says title/headline
+    and whose text begins the <title> (old portals set the headline in a styled cell)."""
     for h in page.tree.iter("h1"):
         text = _clean(h.text_content())
         if text and 5 <= len(text) <= 300:
+            return text
+    doc_title = fold(page.tree.findtext(".//title") or "")
+    if not doc_title:
+        return None
+    body = page.tree.find("body")
+    for el in body.iter() if body is not None else ():
+        if not isinstance(el.tag, str) or not _HEADLINE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+            continue
+        text = _clean(el.text_content())
+        if text and 10 <= len(text) <= 300 and doc_title.startswith(fold(text)):
             return text
     return None
 
@@ -135,6 +150,24 @@ def _jsonld_people(value: Any) -> list[str]:
     return out
 
 
+_BYLINE_CLASS_RE = re.compile(r"author|writer|byline|kateb|katib", re.I)
+
+
+def _byline_elements(page: Page) -> list[str]:
+    """Short texts of elements whose class says author / writer / byline."""
+    out: list[str] = []
+    for el in page.tree.iter("div", "span", "p", "a", "address"):
+        cues = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _BYLINE_CLASS_RE.search(cues) or el.tag in ("script", "style"):
+            continue
+        text = " ".join(el.text_content().split())
+        if 2 <= len(text) <= 80 and not any(_BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()):
+            out.append(text)
+        if len(out) >= 3:
+            break
+    return out
+
+
 def authors(page: Page, bylines: list[str]) -> list[str]:
     found: list[str] = []
     for item in page.articles:
@@ -146,6 +179,8 @@ def authors(page: Page, bylines: list[str]) -> list[str]:
         found = [f for f in found if not f.startswith("http")]
     if not found:
         found.extend(bylines)
+    if not found:
+        found.extend(_byline_elements(page))
     if not found:
         for el in page.tree.iterfind(".//*[@rel='author']"):
             found.append(el.text_content())
