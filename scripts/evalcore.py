@@ -78,7 +78,7 @@ def shingle_prf(truth: str, pred: str, n: int = 4) -> tuple[float, float, float]
     """aeb's definition: normalised TP/FP/FN over counted 4-token shingles (tokens are \\w+)."""
 
     def shingles(text: str) -> Counter[tuple[str, ...]]:
-        tokens = _TOKEN_RE.findall(text or "")
+        tokens = _TOKEN_RE.findall(_nfc(text))
         return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
 
     t, p = shingles(truth), shingles(pred)
@@ -89,9 +89,14 @@ def shingle_prf(truth: str, pred: str, n: int = 4) -> tuple[float, float, float]
     return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
 
 
+def _nfc(text: str | None) -> str:
+    """Compare text, not Unicode normal forms: some ground truth is NFD, our output is NFC."""
+    return unicodedata.normalize("NFC", text or "")
+
+
 def bow_f1(truth: str, pred: str, normalise: Any = str.lower) -> float:
-    t = Counter(_TOKEN_RE.findall(normalise(truth or "")))
-    p = Counter(_TOKEN_RE.findall(normalise(pred or "")))
+    t = Counter(_TOKEN_RE.findall(normalise(_nfc(truth))))
+    p = Counter(_TOKEN_RE.findall(normalise(_nfc(pred))))
     if not t and not p:
         return 1.0
     tp = sum((t & p).values())
@@ -103,7 +108,7 @@ def bow_f1(truth: str, pred: str, normalise: Any = str.lower) -> float:
 
 def fold_spaces(text: str | None) -> str:
     """Title comparison form: soft hyphens gone, every Unicode space (zero-width too) one ASCII space."""
-    text = (text or "").replace("\u00ad", "")
+    text = _nfc(text).replace("\u00ad", "")
     for invisible in "\u200b\u200c\u200d\u2060\ufeff":  # zero-width spaces count as spaces
         text = text.replace(invisible, " ")
     text = "".join(" " if unicodedata.category(c) in ("Zs", "Zl", "Zp", "Cc") else c for c in text)

@@ -26,6 +26,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _INLINE_SOURCE_RE = re.compile(r"\(\s*(?:المصدر|مصدر الخبر|المصادر)\s*[:：]\s*([^()]{1,80})\)\s*[.。]?\s*$")
 _ITEM_MAX = 200
+_COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b|جميع الحقوق محفوظة|حقوق النشر)", re.IGNORECASE)
 _MIN_FAST_SHARE = 0.25  # measured on aeb + fundus: below this, fast mode missed the article
 _MIN_FAST_CHARS = 500  # a linked title, not a paragraph
 _ARABIC_SENTENCE_END = (".", "!", "؟", "?", "…", ":", "»", '"')
@@ -80,7 +81,7 @@ def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
                 add_link(out.read_also if mode == "read_also" else out.related, para.lstrip("•-*▪● "), "")
                 continue
             mode = None
-        if _is_dateline(para):
+        if _is_dateline(para) or (len(para) <= 200 and _COPYRIGHT_RE.match(para)):
             continue
         m = _INLINE_SOURCE_RE.search(para)
         if m:

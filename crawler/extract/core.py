@@ -15,6 +15,7 @@ between calls.
 from __future__ import annotations
 
 import logging
+import re
 from copy import deepcopy
 from datetime import datetime
 
@@ -59,6 +60,20 @@ def _merge_links(primary: list[dict[str, str]], extra: list[dict[str, str]]) -> 
     return out
 
 
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def _drop_repeated_title(body: list[str], titles: list[str | None]) -> list[str]:
+    """Drop a leading line that repeats the headline (alone, or after a kicker)."""
+    keys = {_NON_WORD_RE.sub("", fold(t)) for t in titles if t}
+    keys.discard("")
+    for i, para in enumerate(body[:3]):
+        key = _NON_WORD_RE.sub("", fold(para))
+        if key and any(key == k or (key.endswith(k) and len(key) - len(k) <= 60) for k in keys):
+            return body[:i] + body[i + 1 :]
+    return body
+
+
 def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     article.canonical_url = metadata.canonical_url(page)
     article.title = metadata.title(page)
@@ -70,8 +85,7 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     text_trailers.read_also = [dict(i) for i in trailers.read_also]
     text_trailers.related = [dict(i) for i in trailers.related]
     body = body_mod.filter_paragraphs(paragraphs, text_trailers)
-    if body and article.title and fold(body[0]) == fold(article.title):
-        body = body[1:]
+    body = _drop_repeated_title(body, [article.title, page.meta_first("og:title")])
     article.body = "\n\n".join(body) or None
     article.lang = detect_lang(
         " ".join(filter(None, [article.title, article.body])), page.tree.get("lang")

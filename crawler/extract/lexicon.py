@@ -35,6 +35,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "اقرأ", "شاهد أيضا", "شاهد كذلك", "شاهد", "طالع أيضا", "طالع كذلك", "طالع", "تابع أيضا",
         "يمكنك أيضا قراءة", "للمزيد اقرأ", "لمزيد من التفاصيل اقرأ", "اقرأ/ي أيضا", "اقرأ ايضاً",
         "بیشتر بخوانید", "بخوانید", "read also", "read more", "see also", "also read",
+        "lesen sie auch", "lesen sie mehr", "weiterlesen", "zum artikel", "lire aussi", "à lire aussi",
     ),
     "related": (
         "مقالات مشابهة", "مقالات ذات صلة", "أخبار ذات صلة", "اخبار ذات صله", "مواضيع ذات صلة",
@@ -46,7 +47,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "المزيد من الأخبار", "مزيد من الأخبار", "المزيد حول هذه القصة", "آخر الأخبار",
         "أحدث الأخبار", "أخبار أخرى", "مقالات أخرى", "عناوين أخرى", "في نفس السياق",
         "مطالب مرتبط", "related", "related articles", "related stories", "more stories",
-        "most read", "most popular",
+        "most read", "most popular", "recommended", "recommended videos", "ähnliche artikel",
+        "mehr zum thema", "das könnte sie auch interessieren", "auch interessant", "sur le même sujet",
     ),
     "tags": (
         "كلمات دلالية", "الكلمات الدلالية", "الكلمات المفتاحية", "كلمات مفتاحية", "الكلمات الدليلية",
@@ -68,6 +70,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "الصفحة الرئيسية", "تصوير", "صورة", "الصورة", "مصدر الصورة", "صورة أرشيفية",
         "صورة من الأرشيف", "حقوق الصورة", "تعليق على الصورة", "التعليق على الصورة", "شاهد الفيديو", "فيديو",
         "اشترك في قناتنا", "لمتابعة", "تابع", "advertisement", "share", "follow us",
+        "anzeige", "werbung", "article content", "sign up", "lesedauer", "fehler gefunden", "publicité",
         "اشتراک", "اشتراک گذاری", "اشتراک‌گذاری", "همرسانی",
     ),
     "byline": (
