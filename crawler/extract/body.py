@@ -9,6 +9,7 @@ here, line by line, and what they carry goes to the trailer fields.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 import re
 from typing import Any
 
@@ -26,6 +27,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _INLINE_SOURCE_RE = re.compile(r"\(\s*(?:المصدر|مصدر الخبر|المصادر)\s*[:：]\s*([^()]{1,80})\)\s*[.。]?\s*$")
 _ITEM_MAX = 200
+_REFERENCE_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b|جميع الحقوق محفوظة|حقوق النشر)", re.IGNORECASE)
 _MIN_FAST_SHARE = 0.25  # measured on aeb + fundus: below this, fast mode missed the article
 _MIN_FAST_CHARS = 500  # a linked title, not a paragraph
@@ -95,9 +97,10 @@ def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
 
 def _is_dateline(para: str) -> bool:
     """A short line that is only a date (and time): the page's dateline, not article text."""
-    return len(para) <= 60 and len(para.split()) <= 9 and parse_arabic_date(para) is not None and not any(
-        c in para for c in ".،؟!"
-    )
+    if len(para) > 60 or len(para.split()) > 9 or any(c in para for c in ".،؟!"):
+        return False
+    # Any reference time will do: only whether the line parses as a date matters here.
+    return parse_arabic_date(para, _REFERENCE_TIME) is not None
 
 
 def _take_marker_line(para: str, marker: Marker, out: Trailers) -> bool:
