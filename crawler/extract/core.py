@@ -86,7 +86,9 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     text_trailers.related = [dict(i) for i in trailers.related]
     body = body_mod.filter_paragraphs(paragraphs, text_trailers)
     body = _drop_repeated_title(body, [article.title, page.meta_first("og:title")])
-    article.body = "\n\n".join(body) or None
+    text = "\n\n".join(body).replace("\ufffd", "")
+    # A "body" without a single letter is decoding debris, not an article.
+    article.body = text if any(c.isalpha() for c in text) else None
     article.lang = detect_lang(
         " ".join(filter(None, [article.title, article.body])), page.tree.get("lang")
     )

@@ -20,10 +20,18 @@ _ARABIC_AND_RE = re.compile(r"\s+و(?=\S)")
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d{3,}")
 
 
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
+
+
 def _clean(text: str | None) -> str | None:
+    """Display text of a metadata value: markup and script content removed, spaces tidied."""
     if not text:
         return None
-    out = display(" ".join(str(text).split()))
+    text = str(text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
+    out = display(" ".join(text.split()))
     return out or None
 
 
@@ -186,7 +194,7 @@ def authors(page: Page, bylines: list[str]) -> list[str]:
             found.append(el.text_content())
     out: list[str] = []
     for raw in found:
-        for name in split_authors(raw):
+        for name in split_authors(_clean(raw) or ""):
             if name not in out:
                 out.append(name)
     return out[:10]

@@ -151,8 +151,22 @@ def _collect_jsonld(tree: Any) -> list[dict[str, Any]]:
     return found
 
 
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Images, archives, PDFs: many control bytes in the first 4 KB (UTF-16 pages have a BOM)."""
+    head = data[:4096]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    controls = sum(head.count(b) for b in _BINARY_BYTES)
+    return controls > len(head) * 0.05
+
+
 def parse_page(html: bytes | str, url: str | None = None, encoding: str | None = None) -> Page | None:
     """Decode and parse *html*; None when there is nothing that parses as a document."""
+    if isinstance(html, bytes) and _looks_binary(html):
+        return None
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
     # NUL and other C0 controls make libxml2 stop or raise; they are never text.
     if _CONTROL_RE.search(text):
