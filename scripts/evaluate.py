@@ -12,7 +12,8 @@ Datasets (read at run time, never copied into the repository):
                                  authors exact, body bag-of-words F1 (summary + sub-headings + paragraphs)
   own     tests/extract/fixtures/pages (project-written Arabic pages with expected JSON beside each), plus
           pages built at run time from ../shared/corpus bodies in the same layouts (--corpus-pages N)
-The shared folder is $CRAWLER_SHARED_DIR, else a `shared/` folder beside an ancestor of the repo, else /work/shared.
+The shared folder is $CRAWLER_SHARED_DIR, else a `shared/` folder beside an ancestor of the repo,
+else /work/shared.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ def _time(fn: Callable[[], Any]) -> tuple[Any, float]:
     return out, time.perf_counter() - t0
 
 
-def run_dataset(pages: Iterator[ec.Case], scorer: Callable[[ec.Case, dict[str, Any]], dict[str, float]]) -> dict[str, Any]:
+def run_dataset(
+    pages: Iterator[ec.Case], scorer: Callable[[ec.Case, dict[str, Any]], dict[str, float]]
+) -> dict[str, Any]:
     """Extract every page with both extractors (alternating, same process) and average the scores."""
     rows: dict[str, list[dict[str, float]]] = {"ours": [], "trafilatura": []}
     seconds = {"ours": 0.0, "trafilatura": 0.0}
@@ -48,7 +51,7 @@ def run_dataset(pages: Iterator[ec.Case], scorer: Callable[[ec.Case, dict[str, A
     for case in pages:
         count += 1
         for name, fn in (("ours", ec.run_ours), ("trafilatura", ec.run_trafilatura)):
-            out, dt = _time(lambda fn=fn: fn(case))
+            out, dt = _time(lambda fn=fn, case=case: fn(case))
             seconds[name] += dt
             rows[name].append(scorer(case, out))
     result: dict[str, Any] = {"pages": count}
@@ -71,12 +74,16 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
             print(f"{dataset:<8} {metric:<26} {o} {t:>12}")
         print(f"{dataset:<8} {'pages':<26} {res['pages']:>9}")
         print("-" * 58)
-    total = {n: sum(r[n]["sec_per_page"] * r["pages"] for r in results.values()) for n in ("ours", "trafilatura")}
+    total = {
+        n: sum(r[n]["sec_per_page"] * r["pages"] for r in results.values()) for n in ("ours", "trafilatura")
+    }
     pages = sum(r["pages"] for r in results.values())
     if pages and total["trafilatura"]:
         ratio = total["ours"] / total["trafilatura"]
-        print(f"speed: ours {total['ours'] / pages:.4f} s/page, trafilatura {total['trafilatura'] / pages:.4f} "
-              f"s/page, ratio {ratio:.2f}x over {pages} pages")
+        print(
+            f"speed: ours {total['ours'] / pages:.4f} s/page, trafilatura {total['trafilatura'] / pages:.4f} "
+            f"s/page, ratio {ratio:.2f}x over {pages} pages"
+        )
 
 
 def check(results: dict[str, dict[str, Any]], floors: dict[str, Any]) -> list[str]:
@@ -109,13 +116,17 @@ def check(results: dict[str, dict[str, Any]], floors: dict[str, Any]) -> list[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="every 3rd aeb/fundus page (for CI)")
     parser.add_argument("--check", action="store_true", help=f"fail when below the floors in {FLOORS.name}")
     parser.add_argument("--floors", type=Path, default=FLOORS)
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
     parser.add_argument("--only", choices=["aeb", "fundus", "own"], action="append")
-    parser.add_argument("--corpus-pages", type=int, default=60, help="own pages built from the corpus (0: none)")
+    parser.add_argument(
+        "--corpus-pages", type=int, default=60, help="own pages built from the corpus (0: none)"
+    )
     parser.add_argument("--shared", type=Path, default=None, help="the shared data folder")
     args = parser.parse_args(argv)
     shared = args.shared or ec.shared_dir(ROOT)

@@ -81,11 +81,21 @@ _TIME = re.compile(
 _ZONE = re.compile(r"(?:gmt|utc|جرينتش|غرينتش|غرينيتش)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
 _RELATIVE = re.compile(r"منذ\s+(\d+\s+)?(\w+)")
 _UNITS = {
-    "ثانيه": "seconds", "ثوان": "seconds", "ثواني": "seconds",
-    "دقيقه": "minutes", "دقائق": "minutes", "دقيقتين": "minutes",
-    "ساعه": "hours", "ساعات": "hours", "ساعتين": "hours",
-    "يوم": "days", "ايام": "days", "يومين": "days",
-    "اسبوع": "weeks", "اسابيع": "weeks", "اسبوعين": "weeks",
+    "ثانيه": "seconds",
+    "ثوان": "seconds",
+    "ثواني": "seconds",
+    "دقيقه": "minutes",
+    "دقائق": "minutes",
+    "دقيقتين": "minutes",
+    "ساعه": "hours",
+    "ساعات": "hours",
+    "ساعتين": "hours",
+    "يوم": "days",
+    "ايام": "days",
+    "يومين": "days",
+    "اسبوع": "weeks",
+    "اسابيع": "weeks",
+    "اسبوعين": "weeks",
 }
 _YESTERDAY = re.compile(r"(?:^|\s)(?:امس|البارحه)(?:\s|$)")
 _PM = {"م", "مساء", "مساءا", "pm", "p.m."}

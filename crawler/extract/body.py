@@ -9,8 +9,8 @@ here, line by line, and what they carry goes to the trailer fields.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import trafilatura
@@ -27,7 +27,7 @@ logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 _INLINE_SOURCE_RE = re.compile(r"\(\s*(?:المصدر|مصدر الخبر|المصادر)\s*[:：]\s*([^()]{1,80})\)\s*[.。]?\s*$")
 _ITEM_MAX = 200
-_REFERENCE_TIME = datetime(2000, 1, 1, tzinfo=timezone.utc)
+_REFERENCE_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b|جميع الحقوق محفوظة|حقوق النشر)", re.IGNORECASE)
 _MIN_FAST_SHARE = 0.25  # measured on aeb + fundus: below this, fast mode missed the article
 _MIN_FAST_CHARS = 500  # a linked title, not a paragraph
@@ -128,4 +128,3 @@ def _take_marker_line(para: str, marker: Marker, out: Trailers) -> bool:
     elif len(para) > 160:  # drop: share / follow / subscribe / credit prompts
         return False
     return True
-

@@ -150,7 +150,9 @@ def _links_of(block: list[Any], base: str | None) -> list[tuple[str, str]]:
     return out
 
 
-def _record(kind: str, marker: Marker, head_text: str, block: list[Any], base: str | None, out: Trailers) -> None:
+def _record(
+    kind: str, marker: Marker, head_text: str, block: list[Any], base: str | None, out: Trailers
+) -> None:
     rest = original_rest(head_text, marker)
     links = _links_of(block, base)
     if kind == "source":

@@ -22,9 +22,9 @@ from datetime import datetime
 from crawler.extract import body as body_mod
 from crawler.extract import metadata
 from crawler.extract.boilerplate import Trailers, add_link, separate
-from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.dates import find_dates
 from crawler.extract.lang import detect_lang
+from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.page import Page, parse_page
 from crawler.items import Article
 from crawler.text.arabic import fold
@@ -89,9 +89,7 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     text = "\n\n".join(body).replace("\ufffd", "")
     # A "body" without a single letter is decoding debris, not an article.
     article.body = text if any(c.isalpha() for c in text) else None
-    article.lang = detect_lang(
-        " ".join(filter(None, [article.title, article.body])), page.tree.get("lang")
-    )
+    article.lang = detect_lang(" ".join(filter(None, [article.title, article.body])), page.tree.get("lang"))
     article.source = trailers.source or text_trailers.source
     article.tags = trailers.tags or text_trailers.tags or metadata.tags(page)
     article.read_also = _merge_links(trailers.read_also, text_trailers.read_also)

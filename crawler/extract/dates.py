@@ -23,16 +23,42 @@ from crawler.text.arabic import fold, fold_digits
 __all__ = ["find_dates", "normalize_date"]
 
 _PUBLISHED_META = (
-    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
-    "article.published", "published_time", "publish-date", "publish_date", "publishdate", "pubdate",
-    "dc.date.issued", "dcterms.issued", "dcterms.created", "dc.date", "dc.date.created",
-    "sailthru.date", "parsely-pub-date", "article_date_original", "date", "created",
-    "cxenseparse:recs:publishtime", "original-publish-date", "release_date",
+    "article:published_time",
+    "og:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "article.published",
+    "published_time",
+    "publish-date",
+    "publish_date",
+    "publishdate",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "dc.date.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article_date_original",
+    "date",
+    "created",
+    "cxenseparse:recs:publishtime",
+    "original-publish-date",
+    "release_date",
 )
 _MODIFIED_META = (
-    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
-    "article.updated", "modified_time", "last-modified", "dcterms.modified", "dc.date.modified",
-    "lastmod", "revised",
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "article.updated",
+    "modified_time",
+    "last-modified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "lastmod",
+    "revised",
 )
 _ISO_RE = re.compile(
     r"^\s*(\d{4})-?(\d{2})-?(\d{2})(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2})?)?"
@@ -40,13 +66,37 @@ _ISO_RE = re.compile(
 _DATE_CUE_RE = re.compile(r"date|time|publish|posted|updated|modified|tarikh|taarikh|datetime|dateline", re.I)
 _PUBLISHED_LABEL = tuple(
     fold(x)
-    for x in ("نشر في", "نشر بتاريخ", "تاريخ النشر", "نشر", "نُشر", "منشور", "أضيف في", "تاريخ الإضافة",
-              "بتاريخ", "published", "posted", "تاریخ انتشار")
+    for x in (
+        "نشر في",
+        "نشر بتاريخ",
+        "تاريخ النشر",
+        "نشر",
+        "نُشر",
+        "منشور",
+        "أضيف في",
+        "تاريخ الإضافة",
+        "بتاريخ",
+        "published",
+        "posted",
+        "تاریخ انتشار",
+    )
 )
 _MODIFIED_LABEL = tuple(
     fold(x)
-    for x in ("آخر تحديث", "اخر تحديث", "تم التحديث", "تحديث", "محدث", "حُدّث", "عدل", "تعديل",
-              "updated", "last updated", "modified", "به‌روزرسانی")
+    for x in (
+        "آخر تحديث",
+        "اخر تحديث",
+        "تم التحديث",
+        "تحديث",
+        "محدث",
+        "حُدّث",
+        "عدل",
+        "تعديل",
+        "updated",
+        "last updated",
+        "modified",
+        "به‌روزرسانی",
+    )
 )
 _MAX_CANDIDATE_TEXT = 200
 
@@ -168,8 +218,9 @@ def find_dates(
     page: Page, clean_tree: Any, fetched_at: datetime | None, *, arabic: bool
 ) -> tuple[str | None, str | None]:
     """(published, modified) as ISO 8601 strings; None where the page does not say."""
-    published = _structured(page, ("datePublished", "dateCreated", "uploadDate"), _PUBLISHED_META,
-                            "datePublished")
+    published = _structured(
+        page, ("datePublished", "dateCreated", "uploadDate"), _PUBLISHED_META, "datePublished"
+    )
     modified = _structured(page, ("dateModified",), _MODIFIED_META, "dateModified")
     if published is None or modified is None:
         vis_pub, vis_mod = _visible(clean_tree, fetched_at)

@@ -90,11 +90,11 @@ def decode_html(data: bytes, encoding: str | None = None) -> str:
         return utf8
     given, meta = _codec(encoding), _meta_charset(data)
     order = [meta, given] if given in _GENERIC else [given, meta]
-    for codec in order:
-        if codec and codec != "utf-8":
-            text = _consistent(data, codec)
-            if text is not None:
-                return text
+    for name in order:
+        if name and name != "utf-8":
+            decoded = _consistent(data, name)
+            if decoded is not None:
+                return decoded
     best = charset_normalizer.from_bytes(data[:_DETECT_BYTES]).best()
     if best is not None and best.encoding:
         return data.decode(best.encoding, "replace")

@@ -18,7 +18,25 @@ MAX_DEPTH = 40
 _MAX_OBJECTS = 200
 _ARTICLE_TYPES = frozenset(
     t.lower()
-    for t in ["Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "SocialMediaPosting", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SatiricalArticle", "VideoObject", "WebPage"]
+    for t in [
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "BlogPosting",
+        "SocialMediaPosting",
+        "LiveBlogPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+        "SatiricalArticle",
+        "VideoObject",
+        "WebPage",
+    ]
 )
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 

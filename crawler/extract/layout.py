@@ -17,10 +17,7 @@ _LONG_CELL = 200
 def _is_layout(table: Any) -> bool:
     if table.find(".//table") is not None:
         return True
-    for cell in table.iter("td", "th"):
-        if len(cell.text_content()) > _LONG_CELL:
-            return True
-    return False
+    return any(len(cell.text_content()) > _LONG_CELL for cell in table.iter("td", "th"))
 
 
 def unwrap_layout_tables(tree: Any) -> None:

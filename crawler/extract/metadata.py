@@ -36,8 +36,11 @@ def _clean(text: str | None) -> str | None:
 
 
 def _site_names(page: Page) -> list[str]:
-    names = [page.meta_first("og:site_name"), page.meta_first("application-name"),
-             page.meta_first("twitter:site")]
+    names = [
+        page.meta_first("og:site_name"),
+        page.meta_first("application-name"),
+        page.meta_first("twitter:site"),
+    ]
     for item in page.articles:
         names.append(first_text(item.get("publisher")))
     host = urlsplit(page.url).hostname or ""
@@ -96,7 +99,9 @@ def _h1(page: Page) -> str | None:
         return None
     body = page.tree.find("body")
     for el in body.iter() if body is not None else ():
-        if not isinstance(el.tag, str) or not _HEADLINE_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+        if not isinstance(el.tag, str) or not _HEADLINE_CLASS_RE.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"
+        ):
             continue
         text = _clean(el.text_content())
         if text and 10 <= len(text) <= 300 and doc_title.startswith(fold(text)):
@@ -112,8 +117,12 @@ def title(page: Page) -> str | None:
     """
     sites = _site_names(page)
     candidates = [first_text(item.get("headline")) for item in page.articles[:1]]
-    candidates += [page.meta_first("og:title"), page.meta_first("twitter:title"), _h1(page),
-                   page.tree.findtext(".//title")]
+    candidates += [
+        page.meta_first("og:title"),
+        page.meta_first("twitter:title"),
+        _h1(page),
+        page.tree.findtext(".//title"),
+    ]
     cleaned = [_clean(html.unescape(raw)) if raw else None for raw in candidates]
     for i, text in enumerate(cleaned):
         if text and len(text) >= 3 and not text.endswith(("...", "…")):
@@ -169,7 +178,9 @@ def _byline_elements(page: Page) -> list[str]:
         if not _BYLINE_CLASS_RE.search(cues) or el.tag in ("script", "style"):
             continue
         text = " ".join(el.text_content().split())
-        if 2 <= len(text) <= 80 and not any(_BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()):
+        if 2 <= len(text) <= 80 and not any(
+            _BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()
+        ):
             out.append(text)
         if len(out) >= 3:
             break
@@ -183,7 +194,9 @@ def authors(page: Page, bylines: list[str]) -> list[str]:
         if found:
             break
     if not found:
-        found.extend(page.meta_all("author") or page.meta_all("article:author") or page.meta_all("dc.creator"))
+        found.extend(
+            page.meta_all("author") or page.meta_all("article:author") or page.meta_all("dc.creator")
+        )
         found = [f for f in found if not f.startswith("http")]
     if not found:
         found.extend(bylines)

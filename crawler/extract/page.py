@@ -24,7 +24,22 @@ __all__ = ["Page", "absolute_http_url", "parse_page"]
 _MAX_DEPTH = 1000
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
 _VOID = frozenset(
-    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
 )
 _SCRIPT_TEXT_LIMIT = 2_000_000
 
@@ -67,7 +82,7 @@ def absolute_http_url(href: str | None, base: str | None) -> str | None:
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    if scheme not in ("http", "https") or any(c in url for c in "\n\r\t <>\""):
+    if scheme not in ("http", "https") or any(c in url for c in '\n\r\t <>"'):
         return None
     return url
 

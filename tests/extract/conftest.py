@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ def fixture_names() -> list[str]:
     return sorted(p.stem for p in PAGES.glob("*.json"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_fixture(name: str) -> tuple[bytes, dict[str, Any]]:
     meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
     return (PAGES / f"{name}.html").read_bytes(), meta

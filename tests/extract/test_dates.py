@@ -99,9 +99,11 @@ def test_impossible_dates_are_rejected() -> None:
 
 def _page(header: str, trailer: str = "", head: str = "") -> str:
     paragraphs = "".join(f"<p>{'هذه فقرة من نص الخبر الذي نكتبه للاختبار. ' * 4}</p>" for _ in range(4))
-    return (f"<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title>{head}</head><body>"
-            f"<article><h1>عنوان الخبر للاختبار</h1>{header}<div class='content'>{paragraphs}</div>{trailer}"
-            "</article></body></html>")
+    return (
+        f"<html lang='ar'><head><meta charset='utf-8'><title>عنوان الخبر</title>{head}</head><body>"
+        f"<article><h1>عنوان الخبر للاختبار</h1>{header}<div class='content'>{paragraphs}</div>{trailer}"
+        "</article></body></html>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,8 +111,12 @@ def _page(header: str, trailer: str = "", head: str = "") -> str:
     [
         ("<div class='meta'>نشر في: 12 جانفي 2024</div>", "2024-01-12", None),
         ("<span>نشر بتاريخ 05/01/2025</span>", "2025-01-05", None),
-        ("<div class='dates'><span>نُشر في 5 كانون الثاني 2025</span><span>آخر تحديث: 6 كانون الثاني 2025</span></div>",
-         "2025-01-05", "2025-01-06"),
+        (
+            "<div class='dates'><span>نُشر في 5 كانون الثاني 2025</span>"
+            "<span>آخر تحديث: 6 كانون الثاني 2025</span></div>",
+            "2025-01-05",
+            "2025-01-06",
+        ),
         ("<time datetime='2025-01-05T10:30:00+02:00'>5 يناير 2025</time>", "2025-01-05T10:30:00+02:00", None),
     ],
 )
@@ -126,16 +132,20 @@ def test_structured_date_comes_first() -> None:
 
 
 def test_never_a_date_from_a_link_to_another_article() -> None:
-    trailer = ("<div class='related'><h3>مقالات مشابهة</h3><ul>"
-               "<li><a href='/n/1'>خبر آخر عن الاقتصاد</a><span class='date'>10 يناير 2025</span></li>"
-               "<li><a href='/n/2'>خبر ثالث <span class='date'>11 يناير 2025</span></a></li></ul></div>"
-               "<p><a href='/n/3'>مقال نشر في 12 يناير 2025</a></p>")
+    trailer = (
+        "<div class='related'><h3>مقالات مشابهة</h3><ul>"
+        "<li><a href='/n/1'>خبر آخر عن الاقتصاد</a><span class='date'>10 يناير 2025</span></li>"
+        "<li><a href='/n/2'>خبر ثالث <span class='date'>11 يناير 2025</span></a></li></ul></div>"
+        "<p><a href='/n/3'>مقال نشر في 12 يناير 2025</a></p>"
+    )
     article = extract(_page("", trailer), "https://example.com/a/1")
     assert article.published is None
 
 
 def test_never_a_date_from_a_teaser_beside_the_article() -> None:
-    aside = ("<div class='sidebar'><div class='item'><a href='/n/9'>عنوان خبر آخر طويل بما يكفي للعرض</a>"
-             "<span class='time'>الأحد 5 يناير 2025</span></div></div>")
+    aside = (
+        "<div class='sidebar'><div class='item'><a href='/n/9'>عنوان خبر آخر طويل بما يكفي للعرض</a>"
+        "<span class='time'>الأحد 5 يناير 2025</span></div></div>"
+    )
     article = extract(_page("", aside), "https://example.com/a/1")
     assert article.published is None

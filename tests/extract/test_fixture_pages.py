@@ -3,19 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import pytest
-
 from conftest import fixture_names, load_fixture
+
 from crawler.extract import extract
 from crawler.text.arabic import fold
 
-FIELDS = ("title", "body", "authors", "published", "modified", "tags", "source", "read_also", "related", "lang")
+FIELDS = (
+    "title",
+    "body",
+    "authors",
+    "published",
+    "modified",
+    "tags",
+    "source",
+    "read_also",
+    "related",
+    "lang",
+)
 
 
-@lru_cache(maxsize=None)
+@cache
 def extracted(name: str) -> dict[str, Any]:
     html, meta = load_fixture(name)
     fetched = datetime.fromisoformat(meta["fetched_at"])

@@ -8,27 +8,50 @@ from crawler.extract import extract
 from crawler.extract.lang import detect_lang
 from crawler.extract.metadata import split_authors
 
-BODY = "".join(f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4))
+BODY = "".join(
+    f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4)
+)
 
 
 def _page(head: str, h1: str = "", byline: str = "") -> str:
-    return (f"<html lang='ar'><head><meta charset='utf-8'>{head}</head><body><article>{h1}{byline}"
-            f"<div class='text'>{BODY}</div></article></body></html>")
+    return (
+        f"<html lang='ar'><head><meta charset='utf-8'>{head}</head><body><article>{h1}{byline}"
+        f"<div class='text'>{BODY}</div></article></body></html>"
+    )
 
 
 @pytest.mark.parametrize(
     ("head", "h1", "title"),
     [
-        ("<title>وزير الخارجية يصل إلى القاهرة | الجزيرة نت</title>"
-         "<meta property='og:site_name' content='الجزيرة نت'>", "", "وزير الخارجية يصل إلى القاهرة"),
-        ("<title>وزير الخارجية يصل إلى القاهرة - اليوم السابع</title>",
-         "<h1>وزير الخارجية يصل إلى القاهرة</h1>", "وزير الخارجية يصل إلى القاهرة"),
-        ("<meta property='og:title' content='وزير الخارجية يصل إلى القاهرة - اليوم السابع'>"
-         "<meta property='og:site_name' content='اليوم السابع'>", "", "وزير الخارجية يصل إلى القاهرة"),
-        ("<title>سكاي نيوز عربية | وزير الخارجية يصل إلى القاهرة</title>"
-         "<meta property='og:site_name' content='سكاي نيوز عربية'>", "", "وزير الخارجية يصل إلى القاهرة"),
+        (
+            "<title>وزير الخارجية يصل إلى القاهرة | الجزيرة نت</title>"
+            "<meta property='og:site_name' content='الجزيرة نت'>",
+            "",
+            "وزير الخارجية يصل إلى القاهرة",
+        ),
+        (
+            "<title>وزير الخارجية يصل إلى القاهرة - اليوم السابع</title>",
+            "<h1>وزير الخارجية يصل إلى القاهرة</h1>",
+            "وزير الخارجية يصل إلى القاهرة",
+        ),
+        (
+            "<meta property='og:title' content='وزير الخارجية يصل إلى القاهرة - اليوم السابع'>"
+            "<meta property='og:site_name' content='اليوم السابع'>",
+            "",
+            "وزير الخارجية يصل إلى القاهرة",
+        ),
+        (
+            "<title>سكاي نيوز عربية | وزير الخارجية يصل إلى القاهرة</title>"
+            "<meta property='og:site_name' content='سكاي نيوز عربية'>",
+            "",
+            "وزير الخارجية يصل إلى القاهرة",
+        ),
         # a dash inside the headline itself stays
-        ("<title>مصر - السودان: اتفاق جديد على مياه النيل</title>", "", "مصر - السودان: اتفاق جديد على مياه النيل"),
+        (
+            "<title>مصر - السودان: اتفاق جديد على مياه النيل</title>",
+            "",
+            "مصر - السودان: اتفاق جديد على مياه النيل",
+        ),
     ],
 )
 def test_site_name_is_removed_from_titles(head: str, h1: str, title: str) -> None:
@@ -36,9 +59,12 @@ def test_site_name_is_removed_from_titles(head: str, h1: str, title: str) -> Non
 
 
 def test_fields_from_metadata_are_text_only() -> None:
-    head = ("<title>عنوان &lt;b&gt;عريض&lt;/b&gt;</title><script type='application/ld+json'>"
-            '{"@type": "NewsArticle", "headline": "خبر <script>alert(1)<\\/script> مهم",'
-            ' "description": "<p>ملخص <i>الخبر</i></p>", "author": {"@type": "Person", "name": "<b>سامي</b>"}}</script>')
+    head = (
+        "<title>عنوان &lt;b&gt;عريض&lt;/b&gt;</title><script type='application/ld+json'>"
+        '{"@type": "NewsArticle", "headline": "خبر <script>alert(1)<\\/script> مهم",'
+        ' "description": "<p>ملخص <i>الخبر</i></p>",'
+        ' "author": {"@type": "Person", "name": "<b>سامي</b>"}}</script>'
+    )
     article = extract(_page(head), "https://example.com/1")
     assert article.title == "خبر مهم"
     assert article.lead == "ملخص الخبر"
@@ -46,7 +72,10 @@ def test_fields_from_metadata_are_text_only() -> None:
 
 
 def test_title_tag_markup_is_removed() -> None:
-    assert extract(_page("<title>عنوان &lt;b&gt;عريض&lt;/b&gt; للخبر</title>"), "https://e.com/1").title == "عنوان عريض للخبر"
+    assert (
+        extract(_page("<title>عنوان &lt;b&gt;عريض&lt;/b&gt; للخبر</title>"), "https://e.com/1").title
+        == "عنوان عريض للخبر"
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,7 +96,9 @@ def test_authors_without_byline_words(byline: str, names: list[str]) -> None:
 
 
 def test_byline_in_page_becomes_authors_and_leaves_the_body() -> None:
-    article = extract(_page("<title>عنوان</title>", "<h1>عنوان الخبر</h1>", "<p>كتب: محمد السيد</p>"), "https://e.com/1")
+    article = extract(
+        _page("<title>عنوان</title>", "<h1>عنوان الخبر</h1>", "<p>كتب: محمد السيد</p>"), "https://e.com/1"
+    )
     assert article.authors == ["محمد السيد"]
     assert "محمد السيد" not in (article.body or "")
 
@@ -75,8 +106,15 @@ def test_byline_in_page_becomes_authors_and_leaves_the_body() -> None:
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
-        ("وقال الوزير في مؤتمر صحفي إن الحكومة ستعمل على تنفيذ الخطة خلال العام المقبل من أجل دعم الاقتصاد", "ar"),
-        ("کتابخانه عمومی جدید شهر روز گذشته با حضور مسئولان محلی افتتاح شد و این کتابخانه بیش از پنجاه هزار جلد کتاب دارد", "fa"),
+        (
+            "وقال الوزير في مؤتمر صحفي إن الحكومة ستعمل على تنفيذ الخطة خلال العام المقبل لدعم الاقتصاد",
+            "ar",
+        ),
+        (
+            "کتابخانه عمومی جدید شهر روز گذشته با حضور مسئولان محلی افتتاح شد"
+            " و این کتابخانه بیش از پنجاه هزار جلد کتاب دارد",
+            "fa",
+        ),
         ("وزیر اعظم نے کہا کہ حکومت عوام کی فلاح کے لیے کام کر رہی ہے اور یہ منصوبہ جلد مکمل ہو گا", "ur"),
         # an Arabic text that writes «فی» with a Persian yeh is still Arabic
         ("كلمات دلالية فی غزة وقالت الوزارة في بيان إن الاجتماع الذي عقد أمس ناقش التطورات", "ar"),

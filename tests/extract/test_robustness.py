@@ -54,8 +54,11 @@ def test_innermost_text_of_deeply_nested_page_is_kept() -> None:
 
 def test_megabyte_nested_json_ld_keeps_the_article_item() -> None:
     nested = "[" * 300_000 + "]" * 300_000
-    ld = ('{"@type": "NewsArticle", "headline": "خبر مهم عن الاقتصاد", "datePublished": "2025-01-05T10:00:00+03:00",'
-          f' "deep": {nested}}}')
+    ld = (
+        '{"@type": "NewsArticle", "headline": "خبر مهم عن الاقتصاد",'
+        ' "datePublished": "2025-01-05T10:00:00+03:00",'
+        f' "deep": {nested}}}'
+    )
     html = ARTICLE.replace("</head>", f"<script type='application/ld+json'>{ld}</script></head>")
     article = extract(html)
     assert article.title == "خبر مهم عن الاقتصاد"
@@ -63,8 +66,10 @@ def test_megabyte_nested_json_ld_keeps_the_article_item() -> None:
 
 
 def test_entities_are_not_expanded_from_files_or_network() -> None:
-    html = ("<?xml version='1.0'?><!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]>"
-            f"<html><body><article><h1>عنوان</h1><p>{PARAGRAPH * 3}&xxe;</p></article></body></html>")
+    html = (
+        "<?xml version='1.0'?><!DOCTYPE html [<!ENTITY xxe SYSTEM 'file:///etc/passwd'>]>"
+        f"<html><body><article><h1>عنوان</h1><p>{PARAGRAPH * 3}&xxe;</p></article></body></html>"
+    )
     article = extract(html)
     assert "root:" not in (article.body or "")
 
@@ -72,7 +77,8 @@ def test_entities_are_not_expanded_from_files_or_network() -> None:
 def test_only_http_urls_come_out() -> None:
     html = ARTICLE.replace(
         "</head>",
-        "<link rel='canonical' href='javascript:alert(1)'><meta property='og:image' content='data:image/png;base64,xx'>"
+        "<link rel='canonical' href='javascript:alert(1)'>"
+        "<meta property='og:image' content='data:image/png;base64,xx'>"
         "</head>",
     ).replace(
         "</article>",
@@ -82,7 +88,10 @@ def test_only_http_urls_come_out() -> None:
     article = extract(html, "https://example.com/news/1")
     assert article.canonical_url is None
     assert article.image is None
-    assert article.read_also == [{"title": "خبر آخر", "url": ""}, {"title": "خبر ثالث", "url": "https://example.com/news/2"}]
+    assert article.read_also == [
+        {"title": "خبر آخر", "url": ""},
+        {"title": "خبر ثالث", "url": "https://example.com/news/2"},
+    ]
 
 
 def test_windows_1256_page_with_a_lying_header() -> None:
@@ -105,7 +114,9 @@ def test_extract_runs_in_a_process_pool() -> None:
     assert article.title == "عنوان الخبر"
 
 
-_TAGS = st.sampled_from(["div", "p", "span", "a", "h1", "script", "table", "td", "li", "article", "time", "meta"])
+_TAGS = st.sampled_from(
+    ["div", "p", "span", "a", "h1", "script", "table", "td", "li", "article", "time", "meta"]
+)
 
 
 @st.composite
@@ -115,7 +126,9 @@ def html_documents(draw: st.DrawFn) -> str:
         tag = draw(_TAGS)
         text = draw(st.text(max_size=40))
         closing = draw(st.booleans())
-        attr = draw(st.sampled_from(["", " class='date'", " href='/x'", " class='related'", " datetime='2025-13-45'"]))
+        attr = draw(
+            st.sampled_from(["", " class='date'", " href='/x'", " class='related'", " datetime='2025-13-45'"])
+        )
         parts.append(f"<{tag}{attr}>{text}" + (f"</{tag}>" if closing else ""))
     return "".join(parts)
 

@@ -34,13 +34,21 @@ LAYOUTS: dict[str, tuple[Callable[[Spec], Built], str, int, list[dict[str, Any]]
 SOURCES = ["واس", "قناة اليمن اليوم", "وكالة الأنباء الرسمية", "رويترز", "صحيفة الشرق", "وكالة فرانس برس"]
 
 
-def make_spec(layout: str, index: int, story: dict[str, Any], host: str, offset: int, rng: random.Random) -> Spec:
+def make_spec(
+    layout: str, index: int, story: dict[str, Any], host: str, offset: int, rng: random.Random
+) -> Spec:
     persian = layout == "persian"
     pool = PERSIAN_HEADLINES if persian else HEADLINES
     picks = rng.sample(pool, k=min(len(pool), 4 if persian else 14))
     link = lambda t: (t, f"https://{host}/news/{rng.randint(10000, 99999)}")  # noqa: E731
-    published = datetime(2025, 1 + rng.randrange(12), 1 + rng.randrange(28), rng.randrange(24),
-                         rng.randrange(60), tzinfo=tz(offset))
+    published = datetime(
+        2025,
+        1 + rng.randrange(12),
+        1 + rng.randrange(28),
+        rng.randrange(24),
+        rng.randrange(60),
+        tzinfo=tz(offset),
+    )
     fetched = published + timedelta(hours=10 + rng.randrange(30))
     return Spec(
         layout=layout,
@@ -57,8 +65,11 @@ def make_spec(layout: str, index: int, story: dict[str, Any], host: str, offset:
     )
 
 
-def build_all(stories_for: Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
-              per_layout: int = PAGES_PER_LAYOUT, seed: int = 7) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
+def build_all(
+    stories_for: Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
+    per_layout: int = PAGES_PER_LAYOUT,
+    seed: int = 7,
+) -> Iterator[tuple[str, bytes, dict[str, Any]]]:
     """(name, html bytes, meta) for every page; *stories_for* may swap in other stories."""
     rng = random.Random(seed)
     for n, (name, (builder, host, offset, stories)) in enumerate(LAYOUTS.items()):
@@ -87,7 +98,9 @@ def main() -> None:
     count = 0
     for name, data, meta in build_all():
         (OUT / f"{name}.html").write_bytes(data)
-        (OUT / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (OUT / f"{name}.json").write_text(
+            json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         count += 1
     print(f"wrote {count} pages to {OUT}")
 

@@ -63,7 +63,8 @@ def corpus_pages(shared: Path, count: int) -> Iterator[tuple[str, bytes, dict[st
     stories = load_stories(shared, per_layout * len(arabic_layouts))
     if not stories:
         return
-    for name, data, meta in build_all(lambda layout, own: stories if layout != "persian" else own,
-                                      per_layout=per_layout, seed=23):
+    for name, data, meta in build_all(
+        lambda layout, own: stories if layout != "persian" else own, per_layout=per_layout, seed=23
+    ):
         if meta["layout"] != "persian":
             yield f"corpus-{name}", data, meta

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (HTML page templates: one markup line per source line, as a page would be written)
 """More layouts: Maghrebi and Levantine sites, two aggregators, a Persian page, a WordPress site."""
 
 from __future__ import annotations
@@ -36,14 +37,18 @@ def maghreb(spec: Spec) -> Built:
 <div class="share-post"><span>شارك المقال</span><a href="#">فيسبوك</a><a href="#">تويتر</a></div>
 <div class="related"><h3>مواضيع ذات صلة</h3><ul>{links_li(spec.related)}</ul></div></div>
 <div id="footer"><p>جميع الحقوق محفوظة</p></div></body></html>"""
-    exp = expected(spec, authors=[], published=naive_iso(spec.published), tags=spec.tags,
-                   related=link_dicts(spec.related))
+    exp = expected(
+        spec,
+        authors=[],
+        published=naive_iso(spec.published),
+        tags=spec.tags,
+        related=link_dicts(spec.related),
+    )
     return Built(page, exp, [tag_line, SHARE] + [t for t, _ in spec.related])
 
 
 def levant(spec: Spec) -> Built:
     """Lebanese/Syrian-like: «كانون الثاني» months, «آخر تحديث:», text-only «اقرأ أيضاً», Telegram prompt."""
-    i = spec.index
     pub = arabic_date(spec.published, "levant", day_name=False)
     mod = spec.modified or spec.published
     updated = f"آخر تحديث: {arabic_date(mod, 'levant', day_name=False)}"
@@ -58,10 +63,17 @@ def levant(spec: Spec) -> Built:
 <div class="article-text">{paragraphs_html(spec.paragraphs, inserts, h="h3")}</div>
 <div class="newsletter-box"><h4>النشرة البريدية</h4><p>اشترك في نشرتنا اليومية لتصلك الأخبار</p></div>
 <div class="most-read"><h3>الأكثر قراءة</h3><ul>{links_li(spec.most_read)}</ul></div></section></body></html>"""
-    exp = expected(spec, authors=spec.authors[:1], published=spec.published.date().isoformat(),
-                   modified=mod.date().isoformat(), read_also=[{"title": read_title, "url": ""}],
-                   related=link_dicts(spec.most_read))
-    return Built(page, exp, [read_title, TELEGRAM, "اشترك في نشرتنا اليومية"] + [t for t, _ in spec.most_read])
+    exp = expected(
+        spec,
+        authors=spec.authors[:1],
+        published=spec.published.date().isoformat(),
+        modified=mod.date().isoformat(),
+        read_also=[{"title": read_title, "url": ""}],
+        related=link_dicts(spec.most_read),
+    )
+    return Built(
+        page, exp, [read_title, TELEGRAM, "اشترك في نشرتنا اليومية"] + [t for t, _ in spec.most_read]
+    )
 
 
 def aggregator(spec: Spec) -> Built:
@@ -74,13 +86,17 @@ def aggregator(spec: Spec) -> Built:
     published = None
     if i % 3 == 0:
         when = f'<span class="time">منذ {2 + i} ساعات</span>'
-        published = (spec.fetched_at.replace(microsecond=0) - __import__("datetime").timedelta(hours=2 + i)).isoformat()
+        published = (
+            spec.fetched_at.replace(microsecond=0) - __import__("datetime").timedelta(hours=2 + i)
+        ).isoformat()
     elif i % 3 == 1:
         when = f'<span class="time">{spec.published:%Y-%m-%d %H:%M}</span>'
         published = naive_iso(spec.published.replace(second=0))
-    similar = "".join(f'<li><a href="{e(u)}">{e(t)}</a><span class="date">{spec.published:%d/%m/%Y}</span></li>'
-                      for t, u in spec.related)
-    page = f"""<html lang="ar"><head><meta charset="{'windows-1256' if i % 2 else 'utf-8'}">
+    similar = "".join(
+        f'<li><a href="{e(u)}">{e(t)}</a><span class="date">{spec.published:%d/%m/%Y}</span></li>'
+        for t, u in spec.related
+    )
+    page = f"""<html lang="ar"><head><meta charset="{"windows-1256" if i % 2 else "utf-8"}">
 <title>{e(spec.title)}</title></head><body>
 <div class="navbar"><a href="/">الرئيسية</a><a href="/latest">آخر الأخبار</a><a href="/sources">المصادر</a></div>
 <div class="main"><div class="news-item"><h1>{e(spec.title)}</h1>{when}
@@ -89,8 +105,15 @@ def aggregator(spec: Spec) -> Built:
 <div class="news-tags">كلمات دلالية: {tags_html}</div>
 <div class="read-also"><span>إقرأ أيضاً:</span><a href="{e(ru)}"><img src="/t.jpg" alt="{e(rt)}"></a><a href="{e(ru)}">{e(rt)}</a></div>
 <div class="similar"><h3>مقالات مشابهة</h3><ul>{similar}</ul></div></div></div></body></html>"""
-    exp = expected(spec, authors=[], published=published, tags=tags, source=spec.source,
-                   read_also=[{"title": rt, "url": ru}], related=link_dicts(spec.related))
+    exp = expected(
+        spec,
+        authors=[],
+        published=published,
+        tags=tags,
+        source=spec.source,
+        read_also=[{"title": rt, "url": ru}],
+        related=link_dicts(spec.related),
+    )
     b = Built(page, exp, [rt, f"المصدر: {spec.source}", "كلمات دلالية"] + [t for t, _ in spec.related])
     if i % 2:
         b.encoding = "windows-1256"
@@ -101,12 +124,13 @@ def aggregator(spec: Spec) -> Built:
 def oldportal(spec: Spec) -> Built:
     """An old table-based aggregator in windows-1256: <font>, <br><br> paragraphs, «مصدر الخبر:»."""
     i = spec.index
-    text = "<br><br>\n".join(
-        f"<b>{e(p[3:])}</b>" if p.startswith("## ") else e(p) for p in spec.paragraphs)
+    text = "<br><br>\n".join(f"<b>{e(p[3:])}</b>" if p.startswith("## ") else e(p) for p in spec.paragraphs)
     dated = i % 2 == 0
     date_row = f'<tr><td class="date">نشر بتاريخ: {spec.published:%Y/%m/%d}</td></tr>' if dated else ""
-    rel = "".join(f'<tr><td><a href="{e(u)}">{e(t)}</a> <font size="1">({spec.published:%d/%m/%Y})</font></td></tr>'
-                  for t, u in spec.related[:5])
+    rel = "".join(
+        f'<tr><td><a href="{e(u)}">{e(t)}</a> <font size="1">({spec.published:%d/%m/%Y})</font></td></tr>'
+        for t, u in spec.related[:5]
+    )
     page = f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256">
 <title>{e(spec.title)} :: بوابة الأخبار</title></head><body bgcolor="#ffffff">
 <table width="100%"><tr><td><a href="/">الرئيسية</a> | <a href="/cat/1">أخبار عربية</a> | <a href="/cat/2">رياضة</a></td></tr></table>
@@ -116,19 +140,36 @@ def oldportal(spec: Spec) -> Built:
 <tr><td><b>أخبار ذات صلة</b></td></tr>{rel}
 </table></td><td width="200" valign="top"><table>
 <tr><td><a href="/poll">شارك في استطلاع الرأي</a></td></tr></table></td></tr></table></body></html>"""
-    exp = expected(spec, authors=[], published=spec.published.date().isoformat() if dated else None,
-                   source=spec.source, related=link_dicts(spec.related[:5]))
-    b = Built(page, exp, [f"مصدر الخبر: {spec.source}"] + [t for t, _ in spec.related[:5]],
-              encoding="windows-1256", http_encoding="utf-8" if i % 3 == 0 else None)
+    exp = expected(
+        spec,
+        authors=[],
+        published=spec.published.date().isoformat() if dated else None,
+        source=spec.source,
+        related=link_dicts(spec.related[:5]),
+    )
+    b = Built(
+        page,
+        exp,
+        [f"مصدر الخبر: {spec.source}"] + [t for t, _ in spec.related[:5]],
+        encoding="windows-1256",
+        http_encoding="utf-8" if i % 3 == 0 else None,
+    )
     return b
 
 
 def persian(spec: Spec) -> Built:
     """A Persian news page (BBC-Persian-like): must come out lang=fa, «بیشتر بخوانید» block."""
-    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": spec.title,
-          "datePublished": spec.published.isoformat(), "inLanguage": "fa",
-          "author": [{"@type": "Person", "name": a} for a in spec.authors]}
-    when = f"{spec.published.day} {['ژانویه', 'فوریه', 'مارس', 'آوریل', 'مه', 'ژوئن', 'ژوئیه', 'اوت', 'سپتامبر', 'اکتبر', 'نوامبر', 'دسامبر'][spec.published.month - 1]} {spec.published.year}".translate(PERSIAN_DIGITS)
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": spec.title,
+        "datePublished": spec.published.isoformat(),
+        "inLanguage": "fa",
+        "author": [{"@type": "Person", "name": a} for a in spec.authors],
+    }
+    when = f"{spec.published.day} {['ژانویه', 'فوریه', 'مارس', 'آوریل', 'مه', 'ژوئن', 'ژوئیه', 'اوت', 'سپتامبر', 'اکتبر', 'نوامبر', 'دسامبر'][spec.published.month - 1]} {spec.published.year}".translate(
+        PERSIAN_DIGITS
+    )
     more = f'<div class="more"><h3>بیشتر بخوانید</h3><ul>{links_li(spec.read_also[:2])}</ul></div>'
     page = f"""<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>{e(spec.title)} - خبرگزاری نمونه</title>
 {jsonld(ld)}</head><body><nav><a href="/">صفحه اصلی</a> <a href="/iran">ایران</a> <a href="/world">جهان</a></nav>
@@ -136,22 +177,38 @@ def persian(spec: Spec) -> Built:
 <div class="share"><span>اشتراک گذاری</span><a href="#">تلگرام</a><a href="#">واتس‌اپ</a></div>
 <div class="text">{paragraphs_html(spec.paragraphs, {1: more})}</div></article></main>
 <footer>تمامی حقوق محفوظ است</footer></body></html>"""
-    exp = expected(spec, published=spec.published.isoformat(), read_also=link_dicts(spec.read_also[:2]), lang="fa")
+    exp = expected(
+        spec, published=spec.published.isoformat(), read_also=link_dicts(spec.read_also[:2]), lang="fa"
+    )
     return Built(page, exp, [t for t, _ in spec.read_also[:2]])
 
 
 def wordpress(spec: Spec) -> Built:
     """An Egyptian WordPress site: Yoast JSON-LD graph, «إقرأ أيضا» lists between paragraphs, inline source."""
     i = spec.index
-    graph = {"@context": "https://schema.org", "@graph": [
-        {"@type": "WebSite", "name": "بوابة النيل", "url": "https://nile.example/"},
-        {"@type": "WebPage", "@id": spec.url, "name": f"{spec.title} - بوابة النيل",
-         "datePublished": "2020-01-01T00:00:00+02:00"},
-        {"@type": "NewsArticle", "headline": spec.title, "datePublished": spec.published.isoformat(),
-         "dateModified": (spec.modified or spec.published).isoformat(), "keywords": ", ".join(spec.tags),
-         "articleSection": [spec.story["section"]],
-         "author": {"@type": "Person", "name": spec.authors[0]} if spec.authors else {"@type": "Organization", "name": "بوابة النيل"}},
-    ]}
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "WebSite", "name": "بوابة النيل", "url": "https://nile.example/"},
+            {
+                "@type": "WebPage",
+                "@id": spec.url,
+                "name": f"{spec.title} - بوابة النيل",
+                "datePublished": "2020-01-01T00:00:00+02:00",
+            },
+            {
+                "@type": "NewsArticle",
+                "headline": spec.title,
+                "datePublished": spec.published.isoformat(),
+                "dateModified": (spec.modified or spec.published).isoformat(),
+                "keywords": ", ".join(spec.tags),
+                "articleSection": [spec.story["section"]],
+                "author": {"@type": "Person", "name": spec.authors[0]}
+                if spec.authors
+                else {"@type": "Organization", "name": "بوابة النيل"},
+            },
+        ],
+    }
     block = f'<h4>إقرأ أيضا</h4><ul class="wp-block-list">{links_li(spec.read_also[:3])}</ul>'
     paras = list(spec.paragraphs)
     inserts = {min(2, len(paras) - 2): block}
@@ -172,7 +229,16 @@ def wordpress(spec: Spec) -> Built:
 </article><div id="comments"><h3 id="reply-title">اترك تعليقاً</h3><form><p>لن يتم نشر عنوان بريدك الإلكتروني.</p><textarea></textarea></form></div></div>
 <aside id="secondary"><section class="widget"><h2 class="widget-title">آخر الأخبار</h2><ul>{links_li(spec.most_read[:4])}</ul></section></aside>
 <footer id="colophon">© بوابة النيل</footer></div></body></html>"""
-    exp = expected(spec, authors=spec.authors[:1], published=spec.published.isoformat(),
-                   modified=(spec.modified or spec.published).isoformat(), tags=spec.tags, source=spec.source,
-                   read_also=link_dicts(spec.read_also[:3]), related=link_dicts(spec.most_read[:4]))
-    return Built(page, exp, [t for t, _ in spec.read_also[:3] + spec.most_read[:4]] + ["لن يتم نشر عنوان بريدك"])
+    exp = expected(
+        spec,
+        authors=spec.authors[:1],
+        published=spec.published.isoformat(),
+        modified=(spec.modified or spec.published).isoformat(),
+        tags=spec.tags,
+        source=spec.source,
+        read_also=link_dicts(spec.read_also[:3]),
+        related=link_dicts(spec.most_read[:4]),
+    )
+    return Built(
+        page, exp, [t for t, _ in spec.read_also[:3] + spec.most_read[:4]] + ["لن يتم نشر عنوان بريدك"]
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (prose data: one paragraph per line reads better than wrapped strings)
 """News stories written by the project for its test pages (Modern Standard Arabic, invented events).
 
 A paragraph starting with "## " is a sub-heading. Names of people and bodies are invented
