@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from crawler.extract.lexicon import BOILERPLATE_CLASS_RE, Marker, match_marker, original_rest
+from crawler.extract.lexicon import BOILERPLATE_CLASS_RE, EMBED_CLASS_RE, Marker, match_marker, original_rest
 from crawler.extract.page import absolute_http_url
 from crawler.items import Link
 from crawler.text.arabic import display, fold
@@ -94,14 +94,15 @@ def _is_content_sibling(sib: Any, kind: str, first: bool) -> bool:
     if not txt:
         return True  # images, icons, empty wrappers
     marker = match_marker(txt)
-    if marker is not None and marker.kind not in ("drop", "byline") and marker.cut >= len(fold(txt)) - 2:
-        return False  # the next block's heading
+    if marker is not None and marker.kind not in ("drop", "byline"):
+        return False  # the next block
+    if kind == "drop":
+        # share icons, "فيسبوك", an ad's empty slot: only short bits, never a heading or paragraph
+        return len(txt) <= 30 and sib.tag not in ("h1", "h2", "h3", "h4", "h5", "h6", "p")
     links = _link_text_len(sib)
     if links >= 0.5 * len(txt):
         return True
-    if kind in ("tags", "source", "read_also") and first and len(txt) <= 150:
-        return True
-    return kind == "drop" and len(txt) <= 80
+    return kind in ("tags", "source", "read_also") and first and len(txt) <= 150
 
 
 def _climb(el: Any, folded: str) -> Any:
@@ -259,7 +260,20 @@ def separate(tree: Any, base: str | None) -> Trailers:
             _remove(b, out)
     if not out.tags:
         _tags_by_class(tree, out)
+    _remove_embeds(tree, out)
     return out
+
+
+def _remove_embeds(tree: Any, out: Trailers) -> None:
+    """Embedded tweets / Instagram / TikTok posts: quoted material, not the article's text."""
+    found = [
+        el
+        for el in tree.iter("blockquote", "div", "figure", "section", "iframe")
+        if EMBED_CLASS_RE.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+    ]
+    for el in found:
+        if _attached(el, tree):
+            _remove(el, out)
 
 
 def _tags_by_class(tree: Any, out: Trailers) -> None:

@@ -19,6 +19,7 @@ from crawler.text.arabic import fold
 
 __all__ = [
     "BOILERPLATE_CLASS_RE",
+    "EMBED_CLASS_RE",
     "KINDS",
     "Marker",
     "byline_rest",
@@ -41,7 +42,6 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "اقرأ",
         "شاهد أيضا",
         "شاهد كذلك",
-        "شاهد",
         "طالع أيضا",
         "طالع كذلك",
         "طالع",
@@ -209,7 +209,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "تعليق على الصورة",
         "التعليق على الصورة",
         "شاهد الفيديو",
-        "فيديو",
+        "فيديو", "شاهد",
         "اشترك في قناتنا",
         "لمتابعة",
         "تابع",
@@ -330,6 +330,13 @@ def byline_rest(text: str) -> str | None:
     m = _BYLINE_PREFIX_RE.match(text)
     return text[m.end() :].strip() if m else None
 
+
+# Embedded posts of social networks: quoted into articles, never the article's own text.
+EMBED_CLASS_RE = re.compile(
+    r"twitter-tweet|twitter-video|instagram-media|tiktok-embed|fb-post|fb-video|facebook-post|"
+    r"embed-(?:twitter|instagram|facebook|tiktok|youtube)|social-embed|telegram-post",
+    re.IGNORECASE,
+)
 
 # Class / id tokens of boilerplate containers, in English and transliterated Arabic.
 BOILERPLATE_CLASS_RE = re.compile(

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pagegen import layouts_a, layouts_b
-from pagegen.common import Built, Spec, tz
+from pagegen.common import Built, Spec, e, noise, tz
 from pagegen.stories import HEADLINES, PERSIAN_HEADLINES, PERSIAN_STORIES, STORIES
 
 PAGES_PER_LAYOUT = 6
@@ -65,6 +65,19 @@ def make_spec(
     )
 
 
+def _add_noise(built: Built, spec: Spec) -> None:
+    """Put an embedded tweet, captioned photo, ad slot or video box after one body paragraph."""
+    paragraphs = [p for p in spec.paragraphs if not p.startswith("## ")]
+    anchor = e(paragraphs[1 + spec.index % max(1, len(paragraphs) - 2)])
+    at = built.html.find(anchor)
+    close = built.html.find("</p>", at)
+    if at < 0 or close < 0:
+        return
+    block, strings = noise(spec.index % 4)
+    built.html = built.html[: close + 4] + block + built.html[close + 4 :]
+    built.boilerplate.extend(strings)
+
+
 def build_all(
     stories_for: Callable[[str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
     per_layout: int = PAGES_PER_LAYOUT,
@@ -78,6 +91,8 @@ def build_all(
             story = chosen[(n + i * 5) % len(chosen)]
             spec = make_spec(name, i, story, host, offset, rng)
             built = builder(spec)
+            if name not in ("oldportal", "persian"):
+                _add_noise(built, spec)
             data = built.html.encode(built.encoding, errors="xmlcharrefreplace")
             meta = {
                 "url": spec.url,
