@@ -265,7 +265,7 @@ def separate(tree: Any, base: str | None) -> Trailers:
 
 
 def _remove_embeds(tree: Any, out: Trailers) -> None:
-    """Embedded tweets / Instagram / TikTok posts: quoted material, not the article's text."""
+    """Embedded Instagram / TikTok / Facebook posts: the network's chrome, not the article's text."""
     found = [
         el
         for el in tree.iter("blockquote", "div", "figure", "section", "iframe")

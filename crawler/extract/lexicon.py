@@ -209,7 +209,8 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "تعليق على الصورة",
         "التعليق على الصورة",
         "شاهد الفيديو",
-        "فيديو", "شاهد",
+        "فيديو",
+        "شاهد",
         "اشترك في قناتنا",
         "لمتابعة",
         "تابع",
@@ -331,10 +332,12 @@ def byline_rest(text: str) -> str | None:
     return text[m.end() :].strip() if m else None
 
 
-# Embedded posts of social networks: quoted into articles, never the article's own text.
+# Embedded Instagram / TikTok / Facebook posts carry only the network's chrome in the page
+# («عرض هذا المنشور على Instagram»). Embedded tweets are left alone: their text is quoted
+# content (the aeb annotators keep it in the article body).
 EMBED_CLASS_RE = re.compile(
-    r"twitter-tweet|twitter-video|instagram-media|tiktok-embed|fb-post|fb-video|facebook-post|"
-    r"embed-(?:twitter|instagram|facebook|tiktok|youtube)|social-embed|telegram-post",
+    r"instagram-media|tiktok-embed|fb-post|fb-video|facebook-post|"
+    r"embed-(?:instagram|facebook|tiktok|youtube)|telegram-post",
     re.IGNORECASE,
 )
 

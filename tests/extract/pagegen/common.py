@@ -195,20 +195,23 @@ def expected(spec: Spec, **fields: Any) -> dict[str, Any]:
     return out
 
 
-TWEET_TEXT = "نتابع باهتمام التطورات الأخيرة وندعو جميع الأطراف إلى التهدئة وضبط النفس"
 CAPTION = "جانب من الفعالية التي أقيمت صباح اليوم"
 AD_LABEL = "إعلان"
 VIDEO_TITLE = "شاهد: لقطات من موقع الحدث"
 
 
 def noise(kind: int) -> tuple[str, list[str]]:
-    """Things real sites put inside the article container, and the strings that must not reach the body."""
+    """Things real sites put inside the article container, and the strings that must not reach the body.
+
+    (An embedded tweet is not among them: its text is quoted content, kept in the body.)
+    """
     if kind == 0:
         return (
-            '<blockquote class="twitter-tweet" data-lang="ar"><p lang="ar" dir="rtl">'
-            f'{TWEET_TEXT}</p>&mdash; حساب رسمي (@official_ar) <a href="https://twitter.com/x/status/1">'
-            "5 يناير 2025</a></blockquote>",
-            [TWEET_TEXT, "@official_ar"],
+            '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/x/">'
+            '<div><a href="https://www.instagram.com/p/x/">عرض هذا المنشور على Instagram</a>'
+            '<p><a href="https://www.instagram.com/p/x/">تمت مشاركة منشور بواسطة الحساب الرسمي</a></p></div>'
+            "</blockquote>",
+            ["عرض هذا المنشور على Instagram", "تمت مشاركة منشور بواسطة"],
         )
     if kind == 1:
         return (
@@ -217,7 +220,10 @@ def noise(kind: int) -> tuple[str, list[str]]:
             [CAPTION, "خالد أحمد"],
         )
     if kind == 2:
-        return (f'<div class="ad-slot"><span class="ad-label">{AD_LABEL}</span><div id="gpt-ad-1"></div></div>', [])
+        return (
+            f'<div class="ad-slot"><span class="ad-label">{AD_LABEL}</span><div id="gpt-ad-1"></div></div>',
+            [],
+        )
     return (
         f'<div class="video-embed"><p class="video-title">{VIDEO_TITLE}</p>'
         '<iframe src="https://video.example/embed/1"></iframe></div>',
