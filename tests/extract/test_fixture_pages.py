@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from conftest import fixture_names, load_fixture
+from extract_fixtures import fixture_names, load_fixture
 
 from crawler.extract import extract
 from crawler.text.arabic import fold
