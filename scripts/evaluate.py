@@ -72,6 +72,8 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
             o = fmt.format(ours) if ours is not None else f"{'-':>9}"
             t = fmt.format(theirs) if theirs is not None else f"{'-':>9}"
             print(f"{dataset:<8} {metric:<26} {o} {t:>12}")
+        ratio = res["ours"]["sec_per_page"] / max(res["trafilatura"]["sec_per_page"], 1e-9)
+        print(f"{dataset:<8} {'speed ratio (ours/traf.)':<26} {ratio:>9.2f}")
         print(f"{dataset:<8} {'pages':<26} {res['pages']:>9}")
         print("-" * 58)
     total = {
