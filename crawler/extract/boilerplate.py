@@ -84,7 +84,7 @@ def clean_source(text: str) -> str | None:
 
 
 def split_tags(text: str) -> list[str]:
-    tags = [_PAREN_RE.sub("", t).strip() for t in _TAG_SPLIT_RE.split(display(text))]
+    tags = [_PAREN_RE.sub("", t).strip().lstrip("#").strip() for t in _TAG_SPLIT_RE.split(display(text))]
     return [t for t in tags if t and len(t) <= 60]
 
 
@@ -159,7 +159,8 @@ def _record(
     if kind == "source":
         out.source = out.source or clean_source(rest or " ".join(_text(b) for b in block[1:]))
     elif kind == "tags":
-        tags = [t for t, _ in links if t] or split_tags(rest or " ، ".join(_text(b) for b in block[1:]))
+        tags = [t.lstrip("#").strip() for t, _ in links if t.lstrip("#").strip()]
+        tags = tags or split_tags(rest or " ، ".join(_text(b) for b in block[1:]))
         for tag in tags:
             if tag not in out.tags:
                 out.tags.append(tag)

@@ -47,8 +47,9 @@ def extract(
         page = parse_page(html, url, encoding) if isinstance(html, (bytes, str)) else None
         if page is not None:
             _fill(article, page, fetched_at)
-    except (RecursionError, MemoryError, ValueError, TypeError, LookupError, AttributeError) as exc:
-        # A page that breaks a library must not break a crawl: best effort, logged.
+    except Exception as exc:  # the contract: a page never breaks a crawl
+        # lxml, trafilatura, htmldate and hijridate raise assorted errors on hostile pages;
+        # whatever was filled before the error is kept (best effort) and the error is logged.
         log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
     return article
 

@@ -218,7 +218,24 @@ def section(page: Page) -> str | None:
         found = first_text(item.get("articleSection"))
         if found:
             return _clean(found)
-    return _clean(page.meta_first("article:section", "section", "category"))
+    return _clean(page.meta_first("article:section", "section", "category")) or _breadcrumb_section(page)
+
+
+def _breadcrumb_section(page: Page) -> str | None:
+    """The last breadcrumb before the article itself (JSON-LD BreadcrumbList)."""
+    for item in page.jsonld:
+        if "breadcrumblist" not in types_of(item):
+            continue
+        crumbs = item.get("itemListElement")
+        if not isinstance(crumbs, list):
+            continue
+        names = [first_text(c.get("name") or c.get("item")) for c in crumbs[:20] if isinstance(c, dict)]
+        names = [n for n in names if n]
+        if len(names) >= 3:  # home > section > article
+            return _clean(names[-2])
+        if len(names) == 2:
+            return _clean(names[-1])
+    return None
 
 
 def tags(page: Page) -> list[str]:

@@ -126,3 +126,19 @@ def test_language_from_letter_forms(text: str, lang: str) -> None:
 
 def test_other_scripts_use_the_page_language() -> None:
     assert detect_lang("The minister said the plan will start next year.", "en-GB") == "en"
+
+
+def test_section_from_breadcrumbs() -> None:
+    head = (
+        '<script type=\'application/ld+json\'>{"@type": "BreadcrumbList", "itemListElement": ['
+        '{"@type": "ListItem", "position": 1, "name": "الرئيسية"},'
+        '{"@type": "ListItem", "position": 2, "name": "اقتصاد"},'
+        '{"@type": "ListItem", "position": 3, "name": "البنك المركزي يبقي الفائدة"}]}</script>'
+    )
+    assert extract(_page(head), "https://example.com/1").section == "اقتصاد"
+
+
+def test_hash_tags_lose_the_hash() -> None:
+    tags = "<div class='post-tags'><span>وسوم:</span><a href='/t/1'>#المغرب</a><a href='/t/2'>#الاقتصاد</a></div>"
+    page = _page("<title>عنوان</title>").replace("</article>", tags + "</article>")
+    assert extract(page, "https://example.com/1").tags == ["المغرب", "الاقتصاد"]
