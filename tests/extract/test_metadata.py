@@ -139,6 +139,9 @@ def test_section_from_breadcrumbs() -> None:
 
 
 def test_hash_tags_lose_the_hash() -> None:
-    tags = "<div class='post-tags'><span>وسوم:</span><a href='/t/1'>#المغرب</a><a href='/t/2'>#الاقتصاد</a></div>"
+    tags = (
+        "<div class='post-tags'><span>وسوم:</span>"
+        "<a href='/t/1'>#المغرب</a><a href='/t/2'>#الاقتصاد</a></div>"
+    )
     page = _page("<title>عنوان</title>").replace("</article>", tags + "</article>")
     assert extract(page, "https://example.com/1").tags == ["المغرب", "الاقتصاد"]
