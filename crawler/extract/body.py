@@ -74,7 +74,7 @@ def filter_paragraphs(paragraphs: list[str], out: Trailers) -> list[str]:
         folded = fold(para)
         if folded in known_titles or folded in out.removed_text:
             continue
-        marker = match_marker(folded, folded=True)
+        marker = match_marker(para)
         if marker is not None and _take_marker_line(para, marker, out):
             mode = marker.kind if marker.kind in ("read_also", "related") and not marker.rest else None
             continue

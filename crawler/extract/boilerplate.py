@@ -210,7 +210,8 @@ def _drop_line(el: Any) -> Any:
 def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> list[Any] | None:
     full = _text(el)
     folded_full = fold(full)
-    inline = len(folded_full) > marker.cut + 2
+    marker = match_marker(full) or marker  # the same phrase, with offsets into the full text
+    inline = len(original_rest(full, marker)) > 1
     if not inline:
         if len(folded_full) > _HEADING_MAX:
             return None
@@ -233,6 +234,19 @@ def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> 
     return [head]
 
 
+def _leading_text(el: Any) -> str:
+    """The text an element starts with; past an empty first child such as an icon
+    (`<h3><i class="fa-link"></i> اقرأ أيضا</h3>`)."""
+    text = (el.text or "").strip()
+    if text or len(el) == 0:
+        return text
+    first = el[0]
+    # Only a leaf child (an icon, an empty span): never the text of a whole subtree.
+    if isinstance(first.tag, str) and len(first) == 0 and not (first.text or "").strip():
+        return (first.tail or "").strip()
+    return ""
+
+
 def _attached(el: Any, root: Any) -> bool:
     last = el
     for last in el.iterancestors():  # noqa: B007 - we want the outermost ancestor
@@ -247,8 +261,8 @@ def separate(tree: Any, base: str | None) -> Trailers:
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in _SKIP_TAGS:
             continue
-        text = el.text
-        if not text or not text.strip():
+        text = _leading_text(el)
+        if not text:
             continue
         marker = match_marker(text)
         if marker is not None:

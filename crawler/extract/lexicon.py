@@ -254,68 +254,107 @@ KINDS = tuple(_PHRASES)
 _SEP = r"\s*(?:[:：\-–—_|»>/…]|\.{2,})*\s*"
 
 
-def _compile() -> tuple[re.Pattern[str], list[str]]:
-    """One alternation of every phrase (longest first), each in a group named after its kind."""
+# Characters that fold() drops inside words: tashkeel, tatweel, zero-width and bidi marks.
+_MARKS = "[\u0610-\u061a\u064b-\u065f\u0670\u0640\u200b-\u200f\u061c\ufeff]*"
+
+
+def _variants() -> dict[str, str]:
+    """folded character -> every raw character that folds to it (Arabic block and ASCII)."""
+    table: dict[str, set[str]] = {}
+    for cp in [*range(0x20, 0x7F), *range(0x0600, 0x0700)]:
+        raw = chr(cp)
+        folded = fold(raw)
+        if len(folded) == 1:
+            table.setdefault(folded, set()).add(raw)
+    return {k: "".join(sorted(v)) for k, v in table.items()}
+
+
+def _raw_pattern(phrase: str, variants: dict[str, str]) -> str:
+    """A regex matching *phrase* (folded) in raw page text, however it is spelled there.
+
+    Matching the raw text directly saves folding every text node of a page: the pattern
+    accepts each letter's variants (أ إ آ ا; ي ى ی; ة ه...) and the marks fold() would drop.
+    """
+    out = []
+    for ch in phrase:
+        if ch == " ":
+            out.append(r"\s+")
+        else:
+            chars = variants.get(ch, ch)
+            out.append((f"[{re.escape(chars)}]" if len(chars) > 1 else re.escape(ch)) + _MARKS)
+    return "".join(out)
+
+
+_LEAD_RE = re.compile(r"[\s«\"'(\[•●▪►◄*#-]*")
+
+
+def _compile() -> tuple[dict[str, tuple[re.Pattern[str], list[str]]], dict[str, str]]:
+    """Phrases bucketed by their first (folded) letter; in each bucket one alternation, longest
+    first, each phrase in a group whose number gives its kind. Bucketing keeps each match to a
+    handful of alternatives (re does not build a trie)."""
+    variants = _variants()
+    char_fold = {raw: folded for folded, raws in variants.items() for raw in raws}
     entries: list[tuple[str, str]] = []
     for kind, phrases in _PHRASES.items():
         entries.extend((kind, fold(p)) for p in phrases)
-    entries = sorted(set(entries), key=lambda e: -len(e[1]))
-    alternatives, kinds = [], []
-    for i, (kind, phrase) in enumerate(entries):
-        # Single words are also body words: they need a separator after them (or nothing).
-        tail = r"\s*[:：\-–—_|»>…]+\s*" if " " not in phrase else _SEP
-        alternatives.append(rf"(?P<m{i}>{re.escape(phrase)}(?:{tail}|$))")
-        kinds.append(kind)
-    pattern = re.compile(r"^[\s«\"'(\[•●▪►◄*#-]*(?:" + "|".join(alternatives) + ")")
-    return pattern, kinds
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for kind, phrase in sorted(set(entries), key=lambda e: -len(e[1])):
+        buckets.setdefault(phrase[0], []).append((kind, phrase))
+    compiled = {}
+    for first, items in buckets.items():
+        alternatives, kinds = [], []
+        for i, (kind, phrase) in enumerate(items):
+            # Single words are also body words: they need a separator after them (or nothing).
+            tail = r"\s*[:：\-–—_|»>…]+\s*" if " " not in phrase else _SEP
+            alternatives.append(rf"(?P<m{i}>{_raw_pattern(phrase, variants)}(?:{tail}|$))")
+            kinds.append(kind)
+        compiled[first] = (re.compile("|".join(alternatives), re.IGNORECASE), kinds)
+    return compiled, char_fold
 
 
-_PATTERN, _KINDS = _compile()
-_PREFIX_CHARS = 120  # markers stand at the start: fold only that much
+_BUCKETS, _CHAR_FOLD = _compile()
+_PREFIX_CHARS = 160  # markers stand at the start: only that much is looked at
 
 
 @dataclass(frozen=True)
 class Marker:
     kind: str  # one of KINDS
-    rest: str  # folded text after the phrase and its separator ("" when nothing follows)
-    cut: int  # length of the matched prefix in the folded text
+    rest: str  # the text after the phrase and its separator, as written ("" when nothing follows)
+    end: int  # where the phrase and its separator end in the matched text
 
 
-def match_marker(text: str, *, folded: bool = False) -> Marker | None:
-    """The boilerplate marker that *text* starts with, or None."""
-    f = text[:_PREFIX_CHARS] if folded else fold(text[:_PREFIX_CHARS])
-    if not f:
+def match_marker(text: str) -> Marker | None:
+    """The boilerplate marker that *text* (as written on the page) starts with, or None."""
+    if not text:
         return None
-    m = _PATTERN.match(f)
+    head = text[:_PREFIX_CHARS]
+    start = _LEAD_RE.match(head).end()  # type: ignore[union-attr]  # matches the empty string
+    if start >= len(head):
+        return None
+    first = head[start]
+    bucket = _BUCKETS.get(_CHAR_FOLD.get(first, first.lower()))
+    if bucket is None:
+        return None
+    pattern, kinds = bucket
+    m = pattern.match(head, start)
     if m is None or m.lastgroup is None:
         return None
-    kind = _KINDS[int(m.lastgroup[1:])]
-    rest = (
-        (text if folded else fold(text))[m.end() :].strip()
-        if len(text) > _PREFIX_CHARS
-        else f[m.end() :].strip()
-    )
-    return Marker(kind, rest, len(m.group(0).rstrip()))
+    return Marker(kinds[int(m.lastgroup[1:])], text[m.end() :].strip(_REST_STRIP), m.end())
 
 
 _REST_STRIP = " \t\n:：-–—_|»>…."
 
 
 def original_rest(text: str, marker: Marker) -> str:
-    """The part of *text* (as written, not folded) after the marker phrase."""
-    limit = min(len(text), marker.cut * 3 + 16)
-    for i in range(1, limit + 1):
-        if len(fold(text[:i])) >= marker.cut:
-            return text[i:].strip(_REST_STRIP)
-    return ""
+    """The part of *text* after the marker phrase (*text* is the text the marker was found in)."""
+    return text[marker.end :].strip(_REST_STRIP)
 
 
 def is_boilerplate_line(text: str) -> bool:
     """A short line that is a share / follow / subscribe / credit prompt."""
-    f = fold(text)
-    if len(f) > 160:
+    if len(text) > 160:
         return False
-    m = match_marker(f, folded=True)
+    m = match_marker(text)
     return m is not None and m.kind == "drop"
 
 

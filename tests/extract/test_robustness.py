@@ -140,3 +140,13 @@ def test_fuzz_never_crashes(html: str | bytes) -> None:
     assert isinstance(article, Article)
     for item in article.read_also + article.related:
         assert item["url"] == "" or item["url"].startswith("http")
+
+
+def test_marker_after_an_icon_is_found() -> None:
+    box = (
+        "<div class='box'><h3><i class='fa fa-link'></i> اقرأ أيضا</h3>"
+        "<ul><li><a href='/news/7'>خبر سابع عن الطقس</a></li></ul></div>"
+    )
+    article = extract(ARTICLE.replace("</article>", box + "</article>"), "https://example.com/news/1")
+    assert article.read_also == [{"title": "خبر سابع عن الطقس", "url": "https://example.com/news/7"}]
+    assert "خبر سابع" not in (article.body or "")
