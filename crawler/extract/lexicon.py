@@ -1,10 +1,11 @@
-"""A lexicon of Arabic (and some Persian / English) boilerplate phrases, matched on folded text.
+"""A lexicon of Arabic (and some Persian / English / German) boilerplate phrases.
 
-Phrases are written as pages write them and folded once at import with
-:func:`crawler.text.arabic.fold`, which unifies hamza/alef forms, ta marbuta, alef
-maqsura and Persian ی, and drops tanween and tatweel; so «إقرأ أيضاً», «اقرا ايضا»
-and «اقـرأ أيضًا» all match «اقرأ أيضا». A marker matches at the start of a text,
-followed by an optional colon, dash or ellipsis.
+Phrases are folded once at import with :func:`crawler.text.arabic.fold` (hamza/alef
+forms, ta marbuta, alef maqsura and Persian ی unified, tanween and tatweel dropped) and
+compiled into patterns that accept every raw spelling folding to them; so «إقرأ أيضاً»,
+«اقرا ايضا» and «اقـرأ أيضًا» all match «اقرأ أيضا» without folding each text node of a
+page. A marker matches at the start of a text, followed by an optional colon, dash or
+ellipsis; one-word phrases need that separator (or the end of the text).
 
 Why our own: no maintained library knows Arabic news-page boilerplate; trafilatura
 and friends keep these lines in the body (see ARCHITECTURE.md).
