@@ -16,7 +16,7 @@ from typing import Any
 import trafilatura
 
 from crawler.extract.arabic_dates import parse_arabic_date
-from crawler.extract.boilerplate import Trailers, add_link, clean_source, split_tags
+from crawler.extract.boilerplate import Trailers, add_link, clean_source, looks_like_names, split_tags
 from crawler.extract.lexicon import Marker, match_marker, original_rest
 from crawler.text.arabic import display, fold
 
@@ -121,7 +121,7 @@ def _take_marker_line(para: str, marker: Marker, out: Trailers) -> bool:
         if rest:
             add_link(out.read_also if kind == "read_also" else out.related, rest, "")
     elif kind == "byline":
-        if len(para) > 100:
+        if len(para) > 100 or not looks_like_names(rest):
             return False
         if rest:
             out.bylines.append(display(rest))

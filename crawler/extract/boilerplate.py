@@ -146,6 +146,9 @@ def _links_of(block: list[Any], base: str | None) -> list[tuple[str, str]]:
         for a in anchors:
             url = absolute_http_url(a.get("href"), base) or ""
             title = _link_title(a)
+            marker = match_marker(title)
+            if marker is not None and marker.kind in ("read_also", "related"):
+                title = original_rest(title, marker)  # <a>اقرأ أيضاً: العنوان</a>
             if url or title:
                 out.append((title, url))
     return out
@@ -207,6 +210,20 @@ def _drop_line(el: Any) -> Any:
     return head
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "title"})
+
+
+def looks_like_names(rest: str, tag: str = "p") -> bool:
+    """Could *rest* (after «كتب:», «تقرير:»...) be one to three names rather than a sentence?"""
+    words = rest.split()
+    return (
+        tag not in _HEADINGS
+        and 0 < len(words) <= 12
+        and len(rest) <= 90
+        and not rest.endswith((".", "؟", "?"))
+    )
+
+
 def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> list[Any] | None:
     full = _text(el)
     folded_full = fold(full)
@@ -227,6 +244,8 @@ def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> 
         return None
     if marker.kind in ("drop", "byline") and len(full) > 160:
         return None
+    if marker.kind == "byline" and not looks_like_names(original_rest(full, marker), el.tag):
+        return None  # «تقرير: الأمم المتحدة تحذر...» is a headline, not a byline
     if marker.kind == "read_also" and not any(True for _ in el.iter("a")) and len(full) > 200:
         return None
     head = _climb(el, folded_full)

@@ -85,8 +85,9 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     text_trailers = Trailers(removed_text=trailers.removed_text)
     text_trailers.read_also = [dict(i) for i in trailers.read_also]
     text_trailers.related = [dict(i) for i in trailers.related]
+    # The headline repeated at the top goes first: «تقرير: ...» there is a title, not a byline.
+    paragraphs = _drop_repeated_title(paragraphs, [article.title, page.meta_first("og:title")])
     body = body_mod.filter_paragraphs(paragraphs, text_trailers)
-    body = _drop_repeated_title(body, [article.title, page.meta_first("og:title")])
     text = "\n\n".join(body).replace("\ufffd", "")
     # A "body" without a single letter is decoding debris, not an article.
     article.body = text if any(c.isalpha() for c in text) else None

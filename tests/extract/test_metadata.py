@@ -145,3 +145,12 @@ def test_hash_tags_lose_the_hash() -> None:
     )
     page = _page("<title>عنوان</title>").replace("</article>", tags + "</article>")
     assert extract(page, "https://example.com/1").tags == ["المغرب", "الاقتصاد"]
+
+
+def test_a_report_headline_is_not_a_byline() -> None:
+    page = _page(
+        "<title>عنوان</title>", "<h1>تقرير: الأمم المتحدة تحذر من موجة جفاف</h1>", "<p>كتب: سامي علي</p>"
+    )
+    article = extract(page, "https://e.com/1")
+    assert article.authors == ["سامي علي"]
+    assert article.title == "تقرير: الأمم المتحدة تحذر من موجة جفاف"

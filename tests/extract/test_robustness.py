@@ -150,3 +150,9 @@ def test_marker_after_an_icon_is_found() -> None:
     article = extract(ARTICLE.replace("</article>", box + "</article>"), "https://example.com/news/1")
     assert article.read_also == [{"title": "خبر سابع عن الطقس", "url": "https://example.com/news/7"}]
     assert "خبر سابع" not in (article.body or "")
+
+
+def test_marker_inside_the_link_is_not_part_of_the_title() -> None:
+    line = "<p><a href='/news/8'><strong>اقرأ أيضاً: وزير المالية يعلن الموازنة</strong></a></p>"
+    article = extract(ARTICLE.replace("</h1>", "</h1>" + line), "https://example.com/news/1")
+    assert article.read_also == [{"title": "وزير المالية يعلن الموازنة", "url": "https://example.com/news/8"}]
