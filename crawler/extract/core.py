@@ -1,117 +1,37 @@
-"""First-cut extractor: trafilatura for the body, a trailer cut for Arabic boilerplate.
+"""The extractor: HTML (+ URL) in, an :class:`~crawler.items.Article` out.
 
-Contract (stable; the internals will grow):
+Contract (stable; the crawler's pipelines call it, possibly in a process pool):
 
     extract(html: bytes | str, url: str | None = None, *, fetched_at: datetime | None = None,
             encoding: str | None = None) -> Article
 
-``html`` may be bytes (the encoding is detected) or text. The returned Article has
-``url``, ``canonical_url`` (the page's own rel=canonical / og:url, absolute, or None),
-``title, lead, body, authors, published, modified, section, tags, source, read_also,
-related, image, lang``; the crawl-side fields (site, content_hash, duplicate_of,
-story_id, fetched_at) are left for the pipelines. It never raises on bad HTML: an
-unusable page gives an Article with ``body=None``.
+The page is parsed once (:mod:`.page`); boilerplate blocks are moved into their fields
+on a working copy of the tree (:mod:`.boilerplate`); trafilatura reads that copy for the
+main text (:mod:`.body`); metadata and dates come from the shared parse. It never raises
+on bad input: an unusable page gives an Article with ``body=None``. It keeps no state
+between calls.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import re
+from copy import deepcopy
 from datetime import datetime
-from typing import Any
-from urllib.parse import urljoin
 
-import charset_normalizer
-import trafilatura
-from lxml import html as lxml_html
-
+from crawler.extract import body as body_mod
+from crawler.extract import metadata
+from crawler.extract.boilerplate import Trailers, add_link, separate
+from crawler.extract.dates import find_dates
+from crawler.extract.lang import detect_lang
+from crawler.extract.layout import unwrap_layout_tables
+from crawler.extract.page import Page, parse_page
 from crawler.items import Article
-from crawler.text.arabic import arabic_ratio, display, fold
+from crawler.text.arabic import fold
 
-_TRAILER_MARKERS = (
-    ("source", re.compile(r"^(?:مصدر الخبر|المصدر)\s*[:：]\s*(.+)$")),
-    ("tags", re.compile(r"^(?:كلمات دلاليه|الكلمات المفتاحيه|وسوم)\s*[:：]?\s*(.*)$")),
-    ("read_also", re.compile(r"^(?:اقرا ايضا|شاهد ايضا|طالع ايضا)\s*[:：]?\s*(.*)$")),
-    ("related", re.compile(r"^(?:مقالات مشابهه|اخبار ذات صله|مواضيع ذات صله|الاكثر قراءه)\s*[:：]?\s*(.*)$")),
-)
+__all__ = ["extract"]
 
-
-def decode_html(data: bytes, encoding: str | None = None) -> str:
-    """Decode page bytes: a given encoding first, then a <meta charset>, then detection."""
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    head = data[:4096].decode("ascii", "ignore")
-    m = re.search(r"""charset\s*=\s*["']?([\w-]+)""", head, re.I)
-    if m:
-        try:
-            return data.decode(m.group(1))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        best = charset_normalizer.from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", "replace")
-
-
-def _jsonld(tree: Any) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for node in tree.xpath('//script[@type="application/ld+json"]'):
-        try:
-            data = json.loads(node.text or "")
-        except (ValueError, RecursionError):
-            continue
-        items = data if isinstance(data, list) else [data]
-        for item in items:
-            if isinstance(item, dict):
-                out.extend(g for g in item.get("@graph", []) if isinstance(g, dict))
-                out.append(item)
-    return out
-
-
-def _meta(tree: Any, *names: str) -> str | None:
-    for name in names:
-        for value in tree.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content'):
-            if value.strip():
-                return str(value).strip()
-    return None
-
-
-def _split_trailers(paragraphs: list[str]) -> tuple[list[str], dict[str, Any]]:
-    body: list[str] = []
-    fields: dict[str, Any] = {"source": None, "tags": [], "read_also": [], "related": []}
-    mode: str | None = None
-    for para in paragraphs:
-        folded = fold(para)
-        matched = False
-        for name, pattern in _TRAILER_MARKERS:
-            m = pattern.match(folded)
-            if m:
-                matched = True
-                rest = para[len(para) - len(m.group(1)) :].strip() if m.group(1) else ""
-                if name == "source":
-                    fields["source"] = para.split(":", 1)[-1].strip() or None
-                    mode = None
-                elif name == "tags":
-                    fields["tags"].extend(t.strip() for t in re.split(r"[,،|]", rest) if t.strip())
-                    mode = None
-                else:
-                    mode = name
-                    if rest:
-                        fields[name].append({"title": rest, "url": ""})
-                break
-        if matched:
-            continue
-        if mode in ("read_also", "related"):
-            titles = {link["title"] for link in fields[mode]}
-            if para not in titles:
-                fields[mode].append({"title": para.lstrip("•-* ").strip(), "url": ""})
-            continue
-        body.append(para)
-    return body, fields
+log = logging.getLogger(__name__)
 
 
 def extract(
@@ -121,36 +41,65 @@ def extract(
     fetched_at: datetime | None = None,
     encoding: str | None = None,
 ) -> Article:
-    text = decode_html(html, encoding) if isinstance(html, bytes) else html
+    """Extract one article from *html*; never raises on bad input."""
     article = Article(url=url or "")
-    if not text.strip():
-        return article
     try:
-        tree = lxml_html.fromstring(text)
-    except (ValueError, lxml_html.etree.ParserError):
-        return article
-    doc = trafilatura.bare_extraction(text, url=url, with_metadata=True, as_dict=True, include_comments=False)
-    if isinstance(doc, dict):
-        paragraphs = [display(p) for p in (doc.get("text") or "").split("\n") if p.strip()]
-        body, trailers = _split_trailers(paragraphs)
-        article.body = "\n\n".join(body) or None
-        article.title = doc.get("title")
-        article.authors = [a.strip() for a in (doc.get("author") or "").split(";") if a.strip()]
-        article.published = doc.get("date")
-        article.section = (doc.get("categories") or [None])[0]
-        article.tags = trailers["tags"] or list(doc.get("tags") or [])
-        article.source = trailers["source"]
-        article.read_also = trailers["read_also"]
-        article.related = trailers["related"]
-        article.image = doc.get("image")
-    canonical = tree.xpath('//link[@rel="canonical"]/@href') or [_meta(tree, "og:url")]
-    if canonical and canonical[0]:
-        article.canonical_url = urljoin(url or "", str(canonical[0]).strip())
-    for item in _jsonld(tree):
-        if not article.published and isinstance(item.get("datePublished"), str):
-            article.published = item["datePublished"]
-        if isinstance(item.get("dateModified"), str):
-            article.modified = item["dateModified"]
-    if article.body:
-        article.lang = "ar" if arabic_ratio(article.body) > 0.5 else (tree.get("lang") or None)
+        page = parse_page(html, url, encoding) if isinstance(html, (bytes, str)) else None
+        if page is not None:
+            _fill(article, page, fetched_at)
+    except Exception as exc:  # the contract: a page never breaks a crawl
+        # lxml, trafilatura, htmldate and hijridate raise assorted errors on hostile pages;
+        # whatever was filled before the error is kept (best effort) and the error is logged.
+        log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
     return article
+
+
+def _merge_links(primary: list[dict[str, str]], extra: list[dict[str, str]]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for item in primary + extra:
+        add_link(out, item["title"], item["url"])
+    return out
+
+
+_NON_WORD_RE = re.compile(r"[\W_]+")
+
+
+def _drop_repeated_title(body: list[str], titles: list[str | None]) -> list[str]:
+    """Drop a leading line that repeats the headline (alone, or after a kicker)."""
+    keys = {_NON_WORD_RE.sub("", fold(t)) for t in titles if t}
+    keys.discard("")
+    for i, para in enumerate(body[:3]):
+        key = _NON_WORD_RE.sub("", fold(para))
+        if key and any(key == k or (key.endswith(k) and len(key) - len(k) <= 60) for k in keys):
+            return body[:i] + body[i + 1 :]
+    return body
+
+
+def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
+    article.canonical_url = metadata.canonical_url(page)
+    article.title = metadata.title(page)
+    work = deepcopy(page.tree)
+    trailers: Trailers = separate(work, page.url or None)
+    unwrap_layout_tables(work)
+    paragraphs = body_mod.extract_paragraphs(work, page.url or None)
+    text_trailers = Trailers(removed_text=trailers.removed_text)
+    text_trailers.read_also = [dict(i) for i in trailers.read_also]
+    text_trailers.related = [dict(i) for i in trailers.related]
+    # The headline repeated at the top goes first: «تقرير: ...» there is a title, not a byline.
+    paragraphs = _drop_repeated_title(paragraphs, [article.title, page.meta_first("og:title")])
+    body = body_mod.filter_paragraphs(paragraphs, text_trailers)
+    text = "\n\n".join(body).replace("\ufffd", "")
+    # A "body" without a single letter is decoding debris, not an article.
+    article.body = text if any(c.isalpha() for c in text) else None
+    article.lang = detect_lang(" ".join(filter(None, [article.title, article.body])), page.tree.get("lang"))
+    article.source = trailers.source or text_trailers.source
+    article.tags = trailers.tags or text_trailers.tags or metadata.tags(page)
+    article.read_also = _merge_links(trailers.read_also, text_trailers.read_also)
+    article.related = _merge_links(trailers.related, text_trailers.related)
+    article.authors = metadata.authors(page, trailers.bylines + text_trailers.bylines)
+    article.section = metadata.section(page)
+    article.image = metadata.image(page)
+    article.lead = metadata.lead(page)
+    article.published, article.modified = find_dates(
+        page, work, fetched_at, arabic=article.lang in ("ar", "fa", "ur")
+    )

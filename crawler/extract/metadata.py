@@ -1,0 +1,290 @@
+"""Title, authors, section, tags, image, lead and canonical URL from one parsed page."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.extract.jsonld import first_text, types_of
+from crawler.extract.lexicon import byline_rest
+from crawler.extract.page import Page
+from crawler.text.arabic import display, fold
+
+__all__ = ["authors", "canonical_url", "image", "lead", "section", "split_authors", "tags", "title"]
+
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»«/]\s+|\s*[|]\s*|\s+::\s+")
+_AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[،,;؛&/|]|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+)\s*", re.I)
+_ARABIC_AND_RE = re.compile(r"\s+و(?=\S)")
+_NOT_A_NAME = re.compile(r"https?://|www\.|@|\d{3,}")
+
+
+_SCRIPT_RE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
+
+
+def _clean(text: str | None) -> str | None:
+    """Display text of a metadata value: markup and script content removed, spaces tidied."""
+    if not text:
+        return None
+    text = str(text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
+    out = display(" ".join(text.split()))
+    return out or None
+
+
+def _site_names(page: Page) -> list[str]:
+    names = [
+        page.meta_first("og:site_name"),
+        page.meta_first("application-name"),
+        page.meta_first("twitter:site"),
+    ]
+    for item in page.articles:
+        names.append(first_text(item.get("publisher")))
+    host = urlsplit(page.url).hostname or ""
+    names.extend(p for p in host.split(".") if len(p) > 3 and p not in ("www", "com", "news"))
+    return [fold(n.lstrip("@")) for n in names if n]
+
+
+def _is_site(part: str, sites: list[str]) -> bool:
+    f = fold(part)
+    return any(s and len(s) >= 2 and (s in f or (f in s and len(f) >= 3)) for s in sites)
+
+
+def _strip_site(title: str, sites: list[str], others: tuple[str, ...] = ()) -> str:
+    """Remove a site-name part («... | الجزيرة نت», «اليوم السابع - ...») from a title.
+
+    A trailing part goes when what remains is exactly another title of the page (the
+    <h1> or JSON-LD headline); a leading or trailing part goes when it names the site
+    (og:site_name, publisher, host name).
+    """
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    known = {fold(o) for o in others if o}
+    for cut in range(1, len(parts)):
+        if fold(" ".join(parts[:-cut])) in known:
+            return _rebuild(title, parts[:-cut])
+    while len(parts) > 1:
+        if _is_site(parts[-1], sites):
+            parts = parts[:-1]
+        elif _is_site(parts[0], sites):
+            parts = parts[1:]
+        else:
+            break
+    return _rebuild(title, parts)
+
+
+def _rebuild(title: str, parts: list[str]) -> str:
+    """The span of *title* from the first to the last kept part, separators as written."""
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if 0 <= start < end else " ".join(parts)
+
+
+_HEADLINE_CLASS_RE = re.compile(r"title|headline|unwan|onwan", re.I)
+
+
+def _h1(page: Page) -> str | None:
+    """The visible headline: the first <h1>, else an element whose class says title/headline
+    and whose text begins the <title> (old portals set the headline in a styled cell)."""
+    for h in page.tree.iter("h1"):
+        text = _clean(h.text_content())
+        if text and 5 <= len(text) <= 300:
+            return text
+    doc_title = fold(page.tree.findtext(".//title") or "")
+    if not doc_title:
+        return None
+    body = page.tree.find("body")
+    for el in body.iter() if body is not None else ():
+        if not isinstance(el.tag, str) or not _HEADLINE_CLASS_RE.search(
+            f"{el.get('class') or ''} {el.get('id') or ''}"
+        ):
+            continue
+        text = _clean(el.text_content())
+        if text and 10 <= len(text) <= 300 and doc_title.startswith(fold(text)):
+            return text
+    return None
+
+
+def title(page: Page) -> str | None:
+    """The headline, without the site-name suffix or prefix.
+
+    JSON-LD ``headline`` first, then ``og:title``, ``<h1>``, ``<title>``: on fundus this order
+    is right more often than voting between them or preferring the visible ``<h1>``.
+    """
+    sites = _site_names(page)
+    candidates = [first_text(item.get("headline")) for item in page.articles[:1]]
+    candidates += [
+        page.meta_first("og:title"),
+        page.meta_first("twitter:title"),
+        _h1(page),
+        page.tree.findtext(".//title"),
+    ]
+    cleaned = [_clean(html.unescape(raw)) if raw else None for raw in candidates]
+    for i, text in enumerate(cleaned):
+        if text and len(text) >= 3 and not text.endswith(("...", "…")):
+            others = tuple(o for j, o in enumerate(cleaned) if o and j != i)
+            return _strip_site(text, sites, others)
+    return None
+
+
+def split_authors(text: str) -> list[str]:
+    """Names in a byline: prefixes («كتب:», «بقلم», «تقرير:»...) removed, several names split."""
+    text = display(text)
+    rest = byline_rest(text)
+    if rest is not None:
+        text = rest
+    names: list[str] = []
+    for part in _AUTHOR_SPLIT_RE.split(text):
+        pieces = _ARABIC_AND_RE.split(part)
+        # «أحمد علي ومحمد حسن» is two people; «أحمد وليد» is one name (keep when a piece is one word).
+        if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    out = []
+    for name in names:
+        name = name.strip(" .:-–—()")
+        sub = byline_rest(name)
+        name = (sub if sub is not None else name).strip(" .:-–—()")
+        if name and len(name) <= 60 and not _NOT_A_NAME.search(name) and name not in out:
+            out.append(name)
+    return out
+
+
+def _jsonld_people(value: Any) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values[:20]:
+        if isinstance(v, dict) and types_of(v) & {"organization", "newsmediaorganization"}:
+            continue
+        name = first_text(v)
+        if name:
+            out.append(name)
+    return out
+
+
+_BYLINE_CLASS_RE = re.compile(r"author|writer|byline|kateb|katib", re.I)
+
+
+def _byline_elements(page: Page) -> list[str]:
+    """Short texts of elements whose class says author / writer / byline."""
+    out: list[str] = []
+    for el in page.tree.iter("div", "span", "p", "a", "address"):
+        cues = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _BYLINE_CLASS_RE.search(cues) or el.tag in ("script", "style"):
+            continue
+        text = " ".join(el.text_content().split())
+        if 2 <= len(text) <= 80 and not any(
+            _BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()
+        ):
+            out.append(text)
+        if len(out) >= 3:
+            break
+    return out
+
+
+def authors(page: Page, bylines: list[str]) -> list[str]:
+    found: list[str] = []
+    for item in page.articles:
+        found.extend(_jsonld_people(item.get("author")))
+        if found:
+            break
+    if not found:
+        found.extend(
+            page.meta_all("author") or page.meta_all("article:author") or page.meta_all("dc.creator")
+        )
+        found = [f for f in found if not f.startswith("http")]
+    if not found:
+        found.extend(bylines)
+    if not found:
+        found.extend(_byline_elements(page))
+    if not found:
+        for el in page.tree.iterfind(".//*[@rel='author']"):
+            found.append(el.text_content())
+    out: list[str] = []
+    for raw in found:
+        for name in split_authors(_clean(raw) or ""):
+            if name not in out:
+                out.append(name)
+    return out[:10]
+
+
+def section(page: Page) -> str | None:
+    for item in page.articles:
+        found = first_text(item.get("articleSection"))
+        if found:
+            return _clean(found)
+    return _clean(page.meta_first("article:section", "section", "category")) or _breadcrumb_section(page)
+
+
+def _breadcrumb_section(page: Page) -> str | None:
+    """The last breadcrumb before the article itself (JSON-LD BreadcrumbList)."""
+    for item in page.jsonld:
+        if "breadcrumblist" not in types_of(item):
+            continue
+        crumbs = item.get("itemListElement")
+        if not isinstance(crumbs, list):
+            continue
+        names = [first_text(c.get("name") or c.get("item")) for c in crumbs[:20] if isinstance(c, dict)]
+        names = [n for n in names if n]
+        if len(names) >= 3:  # home > section > article
+            return _clean(names[-2])
+        if len(names) == 2:
+            return _clean(names[-1])
+    return None
+
+
+def tags(page: Page) -> list[str]:
+    raw: list[str] = []
+    for item in page.articles:
+        kw = item.get("keywords")
+        if isinstance(kw, str):
+            raw.extend(re.split(r"\s*[,،;؛]\s*", kw))
+        elif isinstance(kw, list):
+            raw.extend(k for k in kw[:100] if isinstance(k, str))
+        if raw:
+            break
+    if not raw:
+        raw = page.meta_all("article:tag")
+    if not raw:
+        for value in page.meta_all("news_keywords") or page.meta_all("keywords"):
+            raw.extend(re.split(r"\s*[,،;؛]\s*", value))
+    out: list[str] = []
+    for t in raw:
+        cleaned = _clean(t)
+        if cleaned and len(cleaned) <= 80 and cleaned not in out:
+            out.append(cleaned)
+    return out[:50]
+
+
+def image(page: Page) -> str | None:
+    candidates = [page.meta_first("og:image", "og:image:url", "twitter:image", "twitter:image:src")]
+    for item in page.articles:
+        candidates.append(first_text(item.get("image"), ("url", "contentUrl", "@id")))
+    for c in candidates:
+        url = page.absolute(c)
+        if url:
+            return url
+    return None
+
+
+def lead(page: Page) -> str | None:
+    for item in page.articles:
+        found = first_text(item.get("description"))
+        if found:
+            return _clean(found)
+    return _clean(page.meta_first("og:description", "description", "twitter:description"))
+
+
+def canonical_url(page: Page) -> str | None:
+    for link in page.tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        if "canonical" in rel:
+            found = page.absolute(link.get("href"))
+            if found:
+                return found
+    return page.absolute(page.meta_first("og:url"))

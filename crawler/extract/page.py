@@ -1,0 +1,205 @@
+"""Parse a page once and share it: decoded text, lxml tree, <meta> values, JSON-LD items.
+
+Everything else in :mod:`crawler.extract` reads a :class:`Page`; nothing parses the
+HTML a second time (trafilatura is handed a copy of the tree).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.extract.encoding import decode_html
+from crawler.extract.jsonld import article_items, parse_jsonld
+
+__all__ = ["Page", "absolute_http_url", "parse_page"]
+
+# libxml2 stops at 256 levels (2048 with huge_tree) and drops what is deeper. Pages
+# past that are flattened first: container tags beyond this depth are removed.
+_MAX_DEPTH = 1000
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+_SCRIPT_TEXT_LIMIT = 2_000_000
+
+
+@dataclass
+class Page:
+    """One parsed page: what every extraction step reads."""
+
+    text: str
+    tree: Any  # lxml.html.HtmlElement (the <html> root)
+    url: str = ""
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object found
+    articles: list[dict[str, Any]] = field(default_factory=list)  # the Article-like ones
+
+    def meta_first(self, *names: str) -> str | None:
+        """First non-empty <meta> content among *names* (name, property or itemprop, any case)."""
+        for name in names:
+            for value in self.meta.get(name.lower(), ()):
+                if value:
+                    return value
+        return None
+
+    def meta_all(self, name: str) -> list[str]:
+        return [v for v in self.meta.get(name.lower(), ()) if v]
+
+    def absolute(self, href: str | None) -> str | None:
+        return absolute_http_url(href, self.url)
+
+
+def absolute_http_url(href: str | None, base: str | None) -> str | None:
+    """*href* made absolute against *base*; None unless the result is http(s)."""
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = urljoin(base or "", href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https") or any(c in url for c in '\n\r\t <>"'):
+        return None
+    return url
+
+
+def _parser() -> lxml_html.HTMLParser:
+    # No network, no entity expansion from files (HTML parser never loads DTDs);
+    # huge_tree lifts libxml2's text-node size limit and the depth limit to 2048.
+    return lxml_html.HTMLParser(
+        huge_tree=True, remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
+    )
+
+
+def _flatten_deep(text: str, limit: int = _MAX_DEPTH) -> str:
+    """Drop start and end tags nested deeper than *limit*, keeping all text.
+
+    Only used when libxml2 reported "Excessive depth": it then silently loses the
+    innermost content, which is where the text of such pages usually is.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # (tag, kept)
+    pos = 0
+    for m in _TAG_RE.finditer(text):
+        closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
+        keep = True
+        if tag in _VOID or selfclose:
+            pass
+        elif not closing:
+            keep = len(stack) < limit
+            stack.append((tag, keep))
+        else:
+            keep = True
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == tag:
+                    keep = stack[i][1]
+                    del stack[i:]
+                    break
+        out.append(text[pos : m.start()])
+        out.append(m.group(0) if keep else " ")
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _parse_tree(text: str) -> Any | None:
+    parser = _parser()
+    try:
+        tree = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError, TypeError):
+        return None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        try:
+            tree = lxml_html.document_fromstring(_flatten_deep(text), parser=_parser())
+        except (etree.ParserError, ValueError, TypeError):
+            return None
+    return tree
+
+
+def _collect_meta(tree: Any) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for node in tree.iter("meta"):
+        content = node.get("content")
+        if content is None:
+            continue
+        content = " ".join(content.split())
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = node.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content)
+    return meta
+
+
+def _collect_jsonld(tree: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for node in tree.iter("script"):
+        if (node.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = node.text or ""
+        if len(raw) > _SCRIPT_TEXT_LIMIT:
+            raw = raw[:_SCRIPT_TEXT_LIMIT]
+        found.extend(parse_jsonld(raw))
+    return found
+
+
+_BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+
+
+def _looks_binary(data: bytes) -> bool:
+    """Images, archives, PDFs: many control bytes in the first 4 KB (UTF-16 pages have a BOM)."""
+    head = data[:4096]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    controls = sum(head.count(b) for b in _BINARY_BYTES)
+    return controls > len(head) * 0.05
+
+
+def parse_page(html: bytes | str, url: str | None = None, encoding: str | None = None) -> Page | None:
+    """Decode and parse *html*; None when there is nothing that parses as a document."""
+    if isinstance(html, bytes) and _looks_binary(html):
+        return None
+    text = decode_html(html, encoding) if isinstance(html, bytes) else html
+    # NUL and other C0 controls make libxml2 stop or raise; they are never text.
+    if _CONTROL_RE.search(text):
+        text = _CONTROL_RE.sub("", text)
+    if not text.strip():
+        return None
+    tree = _parse_tree(text)
+    if tree is None:
+        return None
+    jsonld = _collect_jsonld(tree)
+    return Page(
+        text=text,
+        tree=tree,
+        url=url or "",
+        meta=_collect_meta(tree),
+        jsonld=jsonld,
+        articles=article_items(jsonld),
+    )
+
+
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
