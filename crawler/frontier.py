@@ -69,6 +69,7 @@ class _Source:
     kind: str
     etag: str | None
     last_modified: str | None
+    read_at: datetime
 
 
 class Frontier:
@@ -145,7 +146,7 @@ class Frontier:
             else:
                 self.stats.inc_value(f"crawler/skipped/{decision}")
                 if decision == "unchanged_sitemap" and state is not None:
-                    self.read[entry.url] = _Source("sitemap", state.etag, state.last_modified)
+                    self.read[entry.url] = _Source("sitemap", state.etag, state.last_modified, datetime.now(UTC))
         return chosen
 
     async def validators(self, url: str) -> SourceState | None:
@@ -158,7 +159,7 @@ class Frontier:
     # --- what happened ---------------------------------------------------------------------
 
     def source_read(self, url: str, kind: str, etag: str | None, last_modified: str | None) -> None:
-        self.read[url] = _Source(kind, etag, last_modified)
+        self.read[url] = _Source(kind, etag, last_modified, datetime.now(UTC))
 
     def source_incomplete(self, url: str | None) -> None:
         if url:
@@ -196,7 +197,6 @@ class Frontier:
             await self._flush()
             clean = reason == "finished" and not self.stats.get_value("log_count/ERROR")
             if clean and self.policy.enabled:
-                now = datetime.now(UTC)
                 rows = [
                     {
                         "url": url,
@@ -204,7 +204,7 @@ class Frontier:
                         "kind": s.kind,
                         "etag": s.etag,
                         "last_modified": s.last_modified,
-                        "checked_at": now,
+                        "checked_at": s.read_at,  # when it was read: later changes show as newer
                     }
                     for url, s in self.read.items()
                     if url not in self.incomplete

@@ -106,8 +106,8 @@ def article_decision(
         return "recheck" if now - known.checked_at >= policy.recheck_after else "known"
     if lastmod is not None:
         fetched_day = known.checked_at.astimezone(UTC).date()
-        if lastmod.precise:
-            return "edited" if lastmod.at > known.checked_at else "known"
+        if lastmod.precise:  # the same second counts: our fetch time and the site's clock are both cut to it
+            return "edited" if lastmod.at >= known.checked_at.replace(microsecond=0) else "known"
         if lastmod.at.date() > fetched_day:
             return "edited"
         if lastmod.at.date() == fetched_day and now - known.checked_at >= policy.refetch_interval:
@@ -125,7 +125,7 @@ def sitemap_decision(policy: Policy, lastmod: Dated | None, checked_at: datetime
     if policy.since is not None and lastmod.at < policy.since:
         return "before_since"
     if checked_at is not None:
-        if lastmod.precise and lastmod.at <= checked_at:
+        if lastmod.precise and lastmod.at < checked_at.replace(microsecond=0):
             return "unchanged_sitemap"
         if not lastmod.precise and lastmod.at.date() < checked_at.astimezone(UTC).date():
             return "unchanged_sitemap"
