@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import distinct, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
 from crawler.db.models import CrawlRun
@@ -58,7 +58,7 @@ class RunHistory:
     def crawled_sites(self) -> list[str]:
         """Every site that has a crawl run, sorted."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(distinct(CrawlRun.sites)).where(CrawlRun.command == "crawl"))
+            rows = conn.execute(select(CrawlRun.sites).where(CrawlRun.command == "crawl").distinct())
             return sorted(r[0] for r in rows if r[0] and "," not in r[0])
 
     def last_success(self, site: str) -> datetime | None:
