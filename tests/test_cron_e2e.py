@@ -16,12 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newssite import NewsSite
 from sqlalchemy import func, select, text
 
 from crawler.db.engine import connect
 from crawler.db.models import ArticleRow, ArticleVersion, CrawlRun
 from crawler.db.repository import Repository
+from crawler.demo.newssite import NewsSite
 
 pytestmark = pytest.mark.slow
 

@@ -120,6 +120,11 @@ class NewsSpider(Spider):
                 settings.set("AUTOTHROTTLE_START_DELAY", max(site.download_delay, 0.01), priority="spider")
             if site.concurrency is not None:
                 settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", site.concurrency, priority="spider")
+            # One crawler per site: hand the downloader no more requests than the site may have in
+            # flight. A graceful stop (SIGTERM, `timeout`) downloads every request already handed
+            # over, so 32 queued behind a 4-wide slot would delay the stop by 28 delays or more.
+            per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+            settings.set("CONCURRENT_REQUESTS", per_host * max(1, len(site.hosts)), priority="spider")
         self.max_pages = site.max_pages or settings.getint("CRAWLER_MAX_PAGES")
         self.listing_depth = (
             site.listing_depth if site.listing_depth is not None else settings.getint("CRAWLER_LISTING_DEPTH")

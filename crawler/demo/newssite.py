@@ -1,4 +1,5 @@
-"""A local news site that changes between runs: the test bed of incremental and cron-grade crawling.
+"""A local news site that changes between runs: the test bed of incremental and cron-grade crawling
+(tests/test_cron_e2e.py, scripts/measure_cron.py).
 
 Written for this project (articles are generated from our own Arabic sentences). The site has
 a sitemap index with one sitemap per month (``lastmod`` per URL and per sitemap), a Google
@@ -19,7 +20,7 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler
 
 from crawler.demo.articles import DemoArticle
-from crawler.demo.server import Resource, SiteServer
+from crawler.demo.server import Resource, Route, SiteServer
 from crawler.demo.site import listing_page, news_sitemap, publisher_page, rss_feed, sitemap_index, urlset_sitemap
 
 _SENTENCES = (
@@ -72,7 +73,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def conditional(body: bytes, content_type: str, modified: datetime) -> object:
+def conditional(body: bytes, content_type: str, modified: datetime) -> Route:
     """A route answering If-None-Match / If-Modified-Since with 304 when *body* is unchanged."""
     etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
     last_modified = format_datetime(modified.astimezone(UTC).replace(microsecond=0), usegmt=True)
@@ -207,7 +208,7 @@ class NewsSite:
             f"User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n".encode(), content_type="text/plain"
         )
 
-    def _article_route(self, page: bytes) -> object:
+    def _article_route(self, page: bytes) -> Route:
         if not self.article_delay:
             return Resource(page)
         delay = self.article_delay
