@@ -179,8 +179,12 @@ class Frontier:
 
     async def item_dropped(self, item: Article, response: Response | None, exception: BaseException) -> None:
         reason = str(exception).split(":", 1)[0]
-        if response is not None and response.meta.get("kind") == "article" and reason in NOT_ARTICLE_DROPS:
-            self.remember(origin_url(response), "not_article")
+        if response is not None and response.meta.get("kind") == "article":
+            origin = origin_url(response)
+            if reason in NOT_ARTICLE_DROPS:
+                self.remember(origin, "not_article")
+            elif reason == "duplicate_url_in_run" and item.canonical_url and origin != item.canonical_url:
+                self.remember(origin, "alias")  # e.g. a redirect to an article also linked directly
         await self._flush_if_full()
 
     async def _flush_if_full(self) -> None:

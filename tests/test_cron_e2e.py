@@ -226,3 +226,23 @@ def test_kill_9_loses_at_most_a_batch_and_leaves_no_lock(site: NewsSite, tmp_pat
     assert statuses == ["finished", "killed"]
     with connect(db_url).connect() as conn:
         assert conn.execute(select(func.count(CrawlRun.id)).where(CrawlRun.status == "running")).scalar() == 0
+
+
+def test_pages_that_gave_no_article_are_not_fetched_every_run(tmp_path: Path, db_url: str) -> None:
+    """The fault pages of the test site (404, PDF, empty page, a redirect to a stored article)
+    are remembered like stored articles: a second run fetches no article page at all."""
+    from localsite import start_local_sites
+
+    local = start_local_sites()
+    try:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(local.sites_toml, encoding="utf-8")
+        assert run_crawl(sites, db_url, "publisher").returncode == 0
+        first = [h for h in local.publisher.hits if h.startswith(("/news/", "/moved/"))]
+        assert {"/news/4040/", "/news/7007/", "/news/8008/", "/news/6006/"} <= set(first)
+        local.publisher.hits.clear()
+        again = run_crawl(sites, db_url, "publisher")
+        assert again.returncode == 0, again.stderr
+        assert [h for h in local.publisher.hits if h.startswith(("/news/", "/moved/"))] == []
+    finally:
+        local.stop()
