@@ -158,8 +158,22 @@ class Frontier:
 
     # --- what happened ---------------------------------------------------------------------
 
-    def source_read(self, url: str, kind: str, etag: str | None, last_modified: str | None) -> None:
-        self.read[url] = _Source(kind, etag, last_modified, datetime.now(UTC))
+    def source_read(self, response: Response) -> None:
+        """A feed, sitemap or listing page was read and all its links handed on: keep its validators."""
+        self._note(response, response.headers.get(b"ETag"), response.headers.get(b"Last-Modified"))
+
+    def source_not_modified(self, response: Response) -> None:
+        """A 304: the validators sent still hold."""
+        headers = response.request.headers if response.request else response.headers
+        self._note(response, headers.get(b"If-None-Match"), headers.get(b"If-Modified-Since"))
+
+    def _note(self, response: Response, etag: bytes | None, last_modified: bytes | None) -> None:
+        self.read[origin_url(response)] = _Source(
+            response.meta.get("kind", "page"),
+            etag.decode("latin-1") if etag else None,
+            last_modified.decode("latin-1") if last_modified else None,
+            datetime.now(UTC),
+        )
 
     def source_incomplete(self, url: str | None) -> None:
         if url:

@@ -196,26 +196,13 @@ class NewsSpider(Spider):
         """A 304 to a conditional request: nothing new on this source since it was read in full."""
         if response.status != 304:
             return False
-        kind = response.meta.get("kind", "page")
         if self.frontier is not None:
-            headers = response.request.headers if response.request else {}
-            etag = headers.get(b"If-None-Match")
-            since = headers.get(b"If-Modified-Since")
-            self.frontier.source_read(
-                origin_url(response), kind, etag.decode("latin-1") if etag else None,
-                since.decode("latin-1") if since else None,
-            )  # fmt: skip
+            self.frontier.source_not_modified(response)
         return True
 
     def _read_in_full(self, response: Response) -> None:
         if self.frontier is not None:
-            etag = response.headers.get(b"ETag")
-            last_modified = response.headers.get(b"Last-Modified")
-            self.frontier.source_read(
-                origin_url(response), response.meta.get("kind", "page"),
-                etag.decode("latin-1") if etag else None,
-                last_modified.decode("latin-1") if last_modified else None,
-            )  # fmt: skip
+            self.frontier.source_read(response)
 
     def _in_site(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
