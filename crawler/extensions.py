@@ -13,12 +13,15 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
 from crawler.db.engine import connect
+from crawler.db.history import RunHistory
 from crawler.db.repository import Repository
+from crawler.outcome import exit_code, run_status
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
-__all__ = ["FirstErrorHandler", "RunRecorder", "run_values"]
+__all__ = ["FirstErrorHandler", "RunRecorder", "run_mode", "run_values"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,34 +44,48 @@ class FirstErrorHandler(logging.Handler):
             self.first = message.strip().splitlines()[0][:500] if message.strip() else None
 
 
-def run_values(stats: dict[str, Any], reason: str | None, first_error: str | None) -> dict[str, Any]:
+def run_values(
+    stats: dict[str, Any], reason: str | None, first_error: str | None, *, max_errors: int = -1
+) -> dict[str, Any]:
     """The ``runs`` row columns computed from a crawl's final stats."""
     by_class: Counter[str] = Counter()
+    blocked = 0
     for key, value in stats.items():
         if key.startswith("downloader/response_status_count/"):
-            by_class[key.rsplit("/", 1)[1][0] + "xx"] += int(value)
+            code = key.rsplit("/", 1)[1]
+            by_class[code[0] + "xx"] += int(value)
+            if code in ("403", "429"):
+                blocked += int(value)
     dropped = {k.split("/", 2)[2]: int(v) for k, v in stats.items() if k.startswith("crawler/dropped/")}
     errors = int(stats.get("log_count/ERROR", 0))
-    status = "finished"
-    if reason in ("shutdown", "cancelled"):
-        status = "interrupted"
-    elif reason not in (None, "finished") or stats.get("crawler/failed"):
-        status = "failed"
+    status, why = run_status(stats, reason, max_errors=max_errors)
     return {
         "status": status,
         "finish_reason": reason,
+        "exit_code": exit_code([status]),
         "requests": int(stats.get("downloader/request_count", 0)),
         "responses": int(stats.get("downloader/response_count", 0)),
         "responses_by_status": dict(by_class),
+        "blocked": blocked,
         "articles_new": int(stats.get("crawler/articles/new", 0)),
         "articles_updated": int(stats.get("crawler/articles/updated", 0)),
         "articles_duplicate": int(stats.get("crawler/articles/duplicate", 0)),
         "articles_unchanged": int(stats.get("crawler/articles/unchanged", 0)),
+        "skipped_known": int(stats.get("crawler/skipped/known", 0)),
+        "not_modified": sum(int(v) for k, v in stats.items() if k.startswith("crawler/not_modified/")),
         "dropped": dropped,
         "errors": errors,
-        "first_error": first_error,
+        "first_error": first_error or (why if status == "failed" else None),
         "stats": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stats.items()},
     }
+
+
+def run_mode(settings: BaseSettings) -> str:
+    """incremental / full / since DATE, as recorded in the run row."""
+    if not settings.getbool("CRAWLER_INCREMENTAL", True):
+        return "full"
+    since = settings.get("CRAWLER_SINCE")
+    return f"since {since}" if since else "incremental"
 
 
 class RunRecorder:
@@ -106,14 +123,26 @@ class RunRecorder:
             host=socket.gethostname(),
             pid=os.getpid(),
             log_path=self.log_path,
+            mode=run_mode(self.crawler.settings),
         )
         self.crawler.stats.set_value("crawler/run_id", self.run_id)
+        if sites in self.crawler.settings.getlist("CRAWLER_LOCKED_SITES"):
+            # This process holds the site's lock, so a "running" row of the site is a run that died
+            # without closing (kill -9, power loss): say so instead of leaving it "running" forever.
+            killed = await run_in_thread(RunHistory(self.repo.engine).mark_killed_runs, sites, self.run_id)
+            if killed:
+                logger.warning("%s: %d earlier run(s) had died without finishing: marked killed", sites, killed)
 
     async def spider_closed(self, reason: str) -> None:
         logging.getLogger().removeHandler(self.errors)
         if self.repo is None or self.run_id is None:
             return
-        values = run_values(self.crawler.stats.get_stats(), reason, self.errors.first)
+        values = run_values(
+            self.crawler.stats.get_stats(),
+            reason,
+            self.errors.first,
+            max_errors=self.crawler.settings.getint("CRAWLER_MAX_ERRORS", -1),
+        )
         try:
             await run_in_thread(self.repo.finish_run, self.run_id, **values)
         finally:

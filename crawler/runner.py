@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.items import Article
+from crawler.outcome import ok_pages, run_status
 from crawler.spiders.news import NewsSpider
 
 __all__ = ["CrawlResult", "build_settings", "run_crawls"]
@@ -48,16 +49,26 @@ class CrawlResult:
     def finish_reason(self) -> str | None:
         return self.stats.get("finish_reason")
 
+    max_errors: int = -1  # CRAWLER_MAX_ERRORS of the run
+
     @property
     def ok_responses(self) -> int:
-        return sum(int(v) for k, v in self.stats.items() if k.startswith("downloader/response_status_count/2"))
+        return ok_pages(self.stats)
+
+    @property
+    def status(self) -> str:
+        """finished / failed / interrupted (see :mod:`crawler.outcome`)."""
+        return run_status(self.stats, self.finish_reason, start_error=self.error, max_errors=self.max_errors)[0]
+
+    @property
+    def why(self) -> str | None:
+        """Why the run is not "finished" (None when it is)."""
+        return run_status(self.stats, self.finish_reason, start_error=self.error, max_errors=self.max_errors)[1]
 
     @property
     def failed(self) -> bool:
-        """The spider did not start, ended abnormally, or no request got a 2xx answer."""
-        if self.error or self.finish_reason not in ("finished",):
-            return True
-        return self.ok_responses == 0
+        """The spider did not start, ended abnormally, no page answered, or too many errors."""
+        return self.status != "finished"
 
     def count(self, key: str) -> int:
         return int(self.stats.get(key, 0))
@@ -93,7 +104,8 @@ def run_crawls(
     runs: list[tuple[Crawler, CrawlResult]] = []
     collectors: list[_Collector] = []  # signals hold weak references: keep these alive
     for job in jobs:
-        result = CrawlResult(name=str(job.get("site") or job.get("url")))
+        name = str(job.get("site") or job.get("url"))
+        result = CrawlResult(name=name, max_errors=settings.getint("CRAWLER_MAX_ERRORS", -1))
         crawler = process.create_crawler(NewsSpider)
         collectors.append(_Collector(crawler, result, keep_items))
         deferred = process.crawl(crawler, **job)

@@ -35,6 +35,57 @@ CRAWLER_CONCURRENCY = int(os.environ.get("CRAWLER_CONCURRENCY", "4"))
 
 # --- incremental and cron-grade runs (issue 5) ----------------------------------------------
 
+
+def _env_number(name: str, default: str, kind: type[int] | type[float]) -> float:
+    """A numeric environment variable, or a one-line ConfigError naming it."""
+    raw = os.environ.get(name, default)
+    try:
+        return kind(raw)
+    except ValueError:
+        from crawler.exceptions import ConfigError
+
+        raise ConfigError(f"environment variable {name}: expected a number, got {raw!r}") from None
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    if raw.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    from crawler.exceptions import ConfigError
+
+    raise ConfigError(f"environment variable {name}: expected 1/0, true/false or yes/no, got {raw!r}")
+
+
+#: Folder for per-site lock files when the database is SQLite (default: ``<database file>.locks``
+#: next to the file). PostgreSQL uses advisory locks in the database instead.
+CRAWLER_LOCK_DIR = os.environ.get("CRAWLER_LOCK_DIR", "")
+#: Folder for one log file per ``crawler crawl`` run (``--log-dir``); empty: log to stderr.
+CRAWLER_LOG_DIR = os.environ.get("CRAWLER_LOG_DIR", "")
+#: Run logs in ``CRAWLER_LOG_DIR`` older than this many days are deleted when a run starts; 0 keeps all.
+CRAWLER_LOG_KEEP_DAYS = _env_number("CRAWLER_LOG_KEEP_DAYS", "14", float)
+#: A run that logged more errors than this counts as failed (exit code 1); negative: no limit.
+CRAWLER_MAX_ERRORS = int(_env_number("CRAWLER_MAX_ERRORS", "50", int))
+#: Skip article URLs already stored, and use sitemap dates and HTTP validators (``--full`` turns it off).
+CRAWLER_INCREMENTAL = _env_flag("CRAWLER_INCREMENTAL", True)
+#: Feed and sitemap entries dated before this ISO date are not fetched (``--since``); empty: no limit.
+CRAWLER_SINCE = os.environ.get("CRAWLER_SINCE", "")
+#: Stored articles younger than this (hours since published, else first seen) are fetched again
+#: to catch edits, when no sitemap ``lastmod`` says whether they changed.
+CRAWLER_REFETCH_HOURS = _env_number("CRAWLER_REFETCH_HOURS", "48", float)
+#: ...but not more often than once per this many minutes.
+CRAWLER_REFETCH_INTERVAL_MINUTES = _env_number("CRAWLER_REFETCH_INTERVAL_MINUTES", "60", float)
+#: Article URLs that gave no article (not an article, 404/410, or an alias of a stored one) are
+#: checked again after this many hours.
+CRAWLER_RECHECK_HOURS = _env_number("CRAWLER_RECHECK_HOURS", "168", float)
+#: Longest ``Retry-After`` (seconds) a 429/503 answer may ask for; a longer one ends the site's run.
+CRAWLER_RETRY_AFTER_MAX = _env_number("CRAWLER_RETRY_AFTER_MAX", "300", float)
+#: Longest robots.txt ``Crawl-delay`` (seconds) applied as asked; a longer one is capped to this.
+CRAWLER_CRAWL_DELAY_MAX = _env_number("CRAWLER_CRAWL_DELAY_MAX", "60", float)
+
 # --- bounds against hostile and broken input (issue 8) -------------------------------------
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
@@ -70,6 +121,9 @@ HTTPCACHE_ENABLED = False  # the RFC2616 cache serves stale listing pages: devel
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,  # just after RobotsTxt (100)
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,  # sees 429/503 before Retry (550)
+    "crawler.middlewares.conditional.ConditionalRequestMiddleware": 570,
     "crawler.middlewares.encoding.EncodingFixMiddleware": 580,  # after HttpCompression (590)
 }
 

@@ -17,7 +17,7 @@ from crawler.db.repository import Repository
 from crawler.demo.articles import ARTICLES
 from crawler.demo.site import publisher_page
 
-COMMANDS = ["crawl", "fetch", "extract", "query", "runs", "demo", "db"]
+COMMANDS = ["crawl", "fetch", "extract", "query", "runs", "demo", "db", "health", "schedule"]
 
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

@@ -7,6 +7,7 @@ traceback: exit 2 for usage/configuration errors, 1 for run-time failures.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -17,8 +18,50 @@ from crawler.exceptions import CrawlerError
 __all__ = ["main"]
 
 
+# Which module defines each command, so that running one imports only that module: a
+# `crawler crawl` that finds its site locked must answer before Scrapy is even imported.
+# Commands missing here are still found: every module in _MODULES is then imported.
+_COMMAND_MODULES = {
+    "crawl": "crawl",
+    "fetch": "crawl",
+    "demo": "crawl",
+    "db": "db",
+    "extract": "extract",
+    "query": "query",
+    "runs": "runs",
+    "health": "health",
+    "schedule": "schedule",
+}
+_MODULES = ("crawl", "db", "extract", "query", "runs", "health", "schedule")
+
+
 class CrawlerGroup(click.Group):
-    """Turns CrawlerError into a one-line click error with the right exit code."""
+    """Loads command modules on demand; turns CrawlerError into a one-line click error with the right exit code."""
+
+    _loaded: set[str]
+
+    def _load(self, module_name: str) -> None:
+        loaded = self.__dict__.setdefault("_loaded", set())
+        if module_name in loaded:
+            return
+        loaded.add(module_name)
+        module = importlib.import_module(f"crawler.cli.{module_name}")
+        for command in module.COMMANDS:
+            self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            if cmd_name in _COMMAND_MODULES:
+                self._load(_COMMAND_MODULES[cmd_name])
+            else:
+                for module_name in _MODULES:
+                    self._load(module_name)
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        for module_name in _MODULES:
+            self._load(module_name)
+        return super().list_commands(ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -40,14 +83,3 @@ def main() -> None:
     Real sites:
       crawler crawl --sites examples/sites.toml aljazeera
     """
-
-
-def _register() -> None:
-    from crawler.cli import crawl, db, extract, query, runs
-
-    for module in (crawl, db, extract, query, runs):
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()

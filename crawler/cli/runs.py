@@ -12,6 +12,11 @@ RUN_COLUMNS = (
     "id", "sites", "status", "started_at", "finished_at", "finish_reason", "requests", "responses",
     "articles_new", "articles_updated", "articles_duplicate", "errors", "first_error",
 )  # fmt: skip
+# csv carries every column of the run row (json/jsonl always do).
+CSV_COLUMNS = (
+    *RUN_COLUMNS, "exit_code", "mode", "command", "responses_by_status", "blocked", "articles_unchanged",
+    "skipped_known", "not_modified", "dropped", "log_path", "host", "pid",
+)  # fmt: skip
 
 
 @click.command("runs")
@@ -27,7 +32,7 @@ def runs(db_url: str, site: str | None, limit: int, fmt: str) -> None:
       crawler runs --limit 5 --format json
     """
     repo = Repository(connect(db_url))
-    emit(repo.list_runs(site=site, limit=limit), fmt, RUN_COLUMNS, title="crawl runs")
+    emit(repo.list_runs(site=site, limit=limit), fmt, CSV_COLUMNS if fmt == "csv" else RUN_COLUMNS, title="crawl runs")
 
 
 COMMANDS = [runs]

@@ -133,6 +133,14 @@ class CrawlRun(Base):
     host: Mapped[str | None] = mapped_column(String(200))
     pid: Mapped[int | None] = mapped_column(Integer)
     stats: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # --- cron-grade runs (migration 0004) ---
+    exit_code: Mapped[int | None] = mapped_column(Integer)  # what `crawler crawl` exits with for this site
+    mode: Mapped[str | None] = mapped_column(String(40))  # incremental / full / since <date>
+    blocked: Mapped[int | None] = mapped_column(Integer)  # 403 and 429 responses
+    skipped_known: Mapped[int | None] = mapped_column(Integer)  # article URLs not fetched: known and unchanged
+    not_modified: Mapped[int | None] = mapped_column(Integer)  # 304 answers to conditional requests
+
+    __table_args__ = (Index("ix_runs_sites_started", "sites", "started_at"),)
 
 
 class UrlState(Base):
@@ -144,3 +152,8 @@ class UrlState(Base):
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # --- incremental crawling (migration 0004) ---
+    site: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(20))  # feed / sitemap / listing / article
+    # For article URLs that are not article rows: not_article / gone / alias (of a stored article).
+    outcome: Mapped[str | None] = mapped_column(String(40))

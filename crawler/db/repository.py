@@ -293,12 +293,15 @@ class Repository:
 
     # --- runs --------------------------------------------------------------------------
 
-    def start_run(self, *, sites: str, command: str, host: str, pid: int, log_path: str | None) -> int:
+    def start_run(
+        self, *, sites: str, command: str, host: str, pid: int, log_path: str | None, mode: str | None = None
+    ) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(
                 insert(CrawlRun).values(
                     sites=sites,
                     command=command,
+                    mode=mode,
                     started_at=_now(),
                     status="running",
                     host=host,
@@ -353,4 +356,9 @@ def _run_dict(run: CrawlRun) -> dict[str, Any]:
         "log_path": run.log_path,
         "host": run.host,
         "pid": run.pid,
+        "exit_code": run.exit_code,
+        "mode": run.mode,
+        "blocked": run.blocked,
+        "skipped_known": run.skipped_known,
+        "not_modified": run.not_modified,
     }

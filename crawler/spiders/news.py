@@ -16,7 +16,8 @@ from __future__ import annotations
 import gzip
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,7 @@ from crawler.discover import (
 )
 from crawler.exceptions import ConfigError
 from crawler.extract import extract
+from crawler.frontier import Frontier, origin_url
 from crawler.items import Article
 from crawler.sites import SiteConfig, load_sites, site_for_url
 
@@ -84,6 +86,7 @@ class NewsSpider(Spider):
         self.scheduled = 0
         self.max_pages = 0
         self.listing_depth = 3
+        self.frontier: Frontier | None = None  # incremental state (site mode only)
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -117,10 +120,17 @@ class NewsSpider(Spider):
                 settings.set("AUTOTHROTTLE_START_DELAY", max(site.download_delay, 0.01), priority="spider")
             if site.concurrency is not None:
                 settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", site.concurrency, priority="spider")
+            # One crawler per site: hand the downloader no more requests than the site may have in
+            # flight. A graceful stop (SIGTERM, `timeout`) downloads every request already handed
+            # over, so 32 queued behind a 4-wide slot would delay the stop by 28 delays or more.
+            per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+            settings.set("CONCURRENT_REQUESTS", per_host * max(1, len(site.hosts)), priority="spider")
         self.max_pages = site.max_pages or settings.getint("CRAWLER_MAX_PAGES")
         self.listing_depth = (
             site.listing_depth if site.listing_depth is not None else settings.getint("CRAWLER_LISTING_DEPTH")
         )
+        if self.site_arg and not self.url_arg:
+            self.frontier = Frontier.from_crawler(crawler, site.name)
 
     @property
     def site_name(self) -> str:
@@ -156,18 +166,43 @@ class NewsSpider(Spider):
             if request := self._request(url, self.parse_listing, "listing", listing_depth=0):
                 yield request
 
-    def _request(self, url: str, callback: Any, kind: str, **meta: Any) -> Request | None:
+    def _request(self, url: str, callback: Any, kind: str, source: str | None = None, **meta: Any) -> Request | None:
         if self.max_pages and self.scheduled >= self.max_pages:
             self.crawler.stats.inc_value("crawler/skipped/max_pages")
+            if self.frontier is not None:
+                self.frontier.source_incomplete(source)  # the rest must be fetched next run
             return None
         self.scheduled += 1
         self.crawler.stats.inc_value(f"crawler/requests/{kind}")
-        return Request(url, callback=callback, errback=self.on_error, meta={"kind": kind, **meta})
+        return Request(url, callback=callback, errback=self.on_error, meta={"kind": kind, "source": source, **meta})
 
-    def _article_request(self, url: str, entry: Entry | None = None) -> Request | None:
-        if not self._in_site(url):
-            return None
-        return self._request(canonicalize(url), self.parse_article, "article", entry=entry)
+    async def _article_requests(self, entries: Sequence[Entry], source: str) -> list[Request]:
+        """Requests for the article entries found on *source* that the incremental policy wants fetched."""
+        unique: dict[str, Entry] = {}
+        for entry in entries:
+            if self._in_site(entry.url):
+                url = canonicalize(entry.url)
+                unique.setdefault(url, replace(entry, url=url))
+        chosen = list(unique.values())
+        if self.frontier is not None:
+            chosen = await self.frontier.select_articles(chosen)
+        requests = []
+        for entry in chosen:
+            if request := self._request(entry.url, self.parse_article, "article", source=source, entry=entry):
+                requests.append(request)
+        return requests
+
+    def _not_modified(self, response: Response) -> bool:
+        """A 304 to a conditional request: nothing new on this source since it was read in full."""
+        if response.status != 304:
+            return False
+        if self.frontier is not None:
+            self.frontier.source_not_modified(response)
+        return True
+
+    def _read_in_full(self, response: Response) -> None:
+        if self.frontier is not None:
+            self.frontier.source_read(response)
 
     def _in_site(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -179,22 +214,26 @@ class NewsSpider(Spider):
 
     # --- callbacks -------------------------------------------------------------------------
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Request]:
+        if self._not_modified(response):
+            return
         entries = parse_feed(response.body, response.url)
         if not entries:
             self.crawler.stats.inc_value("crawler/feeds/empty_or_invalid")
             logger.warning("not a feed, or an empty one: %s", response.url)
-        yield from self._entry_requests(entries)
+        for request in await self._article_requests(self._wanted(entries), origin_url(response)):
+            yield request
+        self._read_in_full(response)
 
-    def _entry_requests(self, entries: list[Entry]) -> Iterator[Request]:
-        """Article requests for feed/sitemap entries (filtered by the pattern when the site has one)."""
-        for entry in entries:
-            if self.site.article_pattern is not None and not self._is_article(entry.url):
-                continue
-            if request := self._article_request(entry.url, entry):
-                yield request
+    def _wanted(self, entries: list[Entry]) -> list[Entry]:
+        """Feed/sitemap entries, filtered by the article pattern when the site has one."""
+        if self.site.article_pattern is None:
+            return entries
+        return [e for e in entries if self._is_article(e.url)]
 
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
+        if self._not_modified(response):
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz file served as-is
             try:
@@ -206,22 +245,33 @@ class NewsSpider(Spider):
                 self.crawler.stats.inc_value("crawler/skipped/sitemap_too_large")
                 return
         kind, entries = parse_sitemap(body, response.url)
+        source = origin_url(response)
         if kind == "index":
-            for entry in entries:
-                if self._in_site(entry.url) and (request := self._request(entry.url, self.parse_sitemap, "sitemap")):
+            children = [e for e in entries if self._in_site(e.url)]
+            if self.frontier is not None:
+                children = await self.frontier.select_sitemaps(children)
+            for entry in children:
+                if request := self._request(entry.url, self.parse_sitemap, "sitemap", source=source):
                     yield request
         elif kind == "urlset":
-            yield from self._entry_requests(entries)
+            for request in await self._article_requests(self._wanted(entries), source):
+                yield request
         else:
             self.crawler.stats.inc_value("crawler/sitemaps/invalid")
             logger.warning("not a sitemap: %s", response.url)
+            return
+        self._read_in_full(response)
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
+        if self._not_modified(response):
+            return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("crawler/skipped/not_html")
             return
         depth = int(response.meta.get("listing_depth", 0))
+        source = origin_url(response)
         seen: set[str] = set()
+        articles: list[Entry] = []
         for link in response.css("a[href]"):
             url = safe_http_url(link.attrib.get("href"), response.url)
             if not url or not self._in_site(url):
@@ -230,21 +280,25 @@ class NewsSpider(Spider):
             if url in seen or url == response.url:
                 continue
             seen.add(url)
-            request = None
             if self._is_article(url):
-                request = self._article_request(url)
+                articles.append(Entry(url))
             elif depth < self.listing_depth and looks_like_pagination(
                 url, " ".join(link.css("::text").getall()), link.attrib.get("rel", "")
             ):
-                request = self._request(url, self.parse_listing, "listing", listing_depth=depth + 1)
-            if request:
-                yield request
+                request = self._request(url, self.parse_listing, "listing", source=source, listing_depth=depth + 1)
+                if request:
+                    yield request
+        for request in await self._article_requests(articles, source):
+            yield request
+        self._read_in_full(response)
 
     def parse_article(self, response: Response) -> Iterator[Article]:
         content_type = (response.headers.get(b"Content-Type") or b"text/html").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
             self.crawler.stats.inc_value("crawler/skipped/not_html")
             logger.info("not an HTML page: %s (%s)", response.url, content_type.decode("latin-1"))
+            if self.frontier is not None:
+                self.frontier.remember(origin_url(response), "not_article")
             return
         fetched_at = datetime.now(UTC)
         article = extract(response.text, response.url, fetched_at=fetched_at)
@@ -278,7 +332,13 @@ class NewsSpider(Spider):
             stats.inc_value(f"crawler/failed/http_{status}")
             message = f"HTTP {status}"
             logger.warning("HTTP %s for %s %s", status, kind, request.url)
+            if self.frontier is not None and status in (404, 410) and kind == "article":
+                self.frontier.remember(request.meta.get("redirect_urls", [request.url])[0], "gone")
+            elif self.frontier is not None:
+                self.frontier.source_incomplete(request.meta.get("source"))
         else:
+            if self.frontier is not None:
+                self.frontier.source_incomplete(request.meta.get("source"))
             stats.inc_value(f"crawler/failed/{type(failure.value).__name__}")
             message = failure.getErrorMessage()
             logger.error("%s failed: %s: %s", kind, request.url, message)
