@@ -43,3 +43,16 @@ def test_a_list_of_short_link_lines_reads_as_a_menu() -> None:
     assert not _looks_like_menu("\n".join(PARAGRAPHS * 3))
     # a short article with a few short lines (sub-headings) is not a menu
     assert not _looks_like_menu("\n".join([*PARAGRAPHS, "خلفية", "ردود فعل", *PARAGRAPHS]))
+
+
+def test_teasers_whose_date_is_longer_than_their_title_stay_one_related_block() -> None:
+    items = [("مجلس النواب يناقش", "28 كانون الثاني 2025"), ("افتتاح حديقة", "30 تشرين الثاني 2024")]
+    column = "".join(
+        f"<div class='item'><span class='date'>{d}</span><a href='/n/{k}'>{t}</a></div>"
+        for k, (t, d) in enumerate(items)
+    )
+    page = _page("").replace("<article>", f"<div class='col'><h3>آخر الأخبار</h3>{column}</div><article>")
+    article = extract(page, "https://akhbar.example/news/1")
+    assert [(i["title"], i["url"]) for i in article.related] == [
+        (t, f"https://akhbar.example/n/{k}") for k, (t, _) in enumerate(items)
+    ]
