@@ -10,6 +10,12 @@ Output is an ISO 8601 string: ``YYYY-MM-DD`` when only the day is known,
 ``YYYY-MM-DDTHH:MM:SS`` when the page gives a time but no zone (the site's local time),
 and with an offset when the page gives one (``GMT+3``) or when the date is relative to
 an aware ``fetched_at``.
+
+Persian pages write solar Hijri dates («۱۵ دی ۱۴۰۳», «۱۴۰۳/۱۰/۱۵»); the Persian month names
+are unambiguous and always read, converted with ``jdatetime`` (pure Python, maintained);
+a numeric year-first date with a 13xx/14xx year is solar only on a Persian page (on an
+Arabic page «1446/05/12» is a lunar Hijri year, which is not read: no date is better
+than a wrong one).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
+import jdatetime
 from hijridate import Hijri
 
 from crawler.text.arabic import fold
@@ -52,6 +59,21 @@ HIJRI_MONTHS: dict[int, tuple[str, ...]] = {
     12: ("ذو الحجة", "ذي الحجة"),
 }
 
+SOLAR_MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("فروردین",),
+    2: ("اردیبهشت",),
+    3: ("خرداد",),
+    4: ("تیر",),
+    5: ("مرداد", "امرداد"),
+    6: ("شهریور",),
+    7: ("مهر",),
+    8: ("آبان",),
+    9: ("آذر",),
+    10: ("دی",),
+    11: ("بهمن",),
+    12: ("اسفند",),
+}
+
 
 def _table(months: dict[int, tuple[str, ...]]) -> dict[str, int]:
     return {fold(name): num for num, names in months.items() for name in names}
@@ -67,11 +89,16 @@ def _alt(names: dict[str, int]) -> str:
 
 _GM = _alt(_G)
 _HM = _alt(_H)
+_S = _table(SOLAR_MONTHS)
+_SM = _alt(_S)
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?\b({_GM})\b(?:\s*[/(-]\s*(?:{_GM})\s*\)?)?\s*,?\s*(?:عام\s+|سنه\s+)?(\d{{4}})(?!\d)"
 )
 _MONTH_DAY_YEAR = re.compile(rf"\b({_GM})\b\s+(\d{{1,2}})\s*,\s*(\d{{4}})(?!\d)")
 _HIJRI = re.compile(rf"(?<!\d)(\d{{1,2}})\s*\b({_HM})\b\s*,?\s*(1[3-5]\d\d)(?!\d)")
+# «۱۵ دی ۱۴۰۳», «شنبه ۱۵ دی‌ماه ۱۴۰۳» (the ZWNJ is gone after folding: «ديماه»)
+_SOLAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s*\b({_SM})(?:\s*ماه)?\b\s*,?\s*(1[34]\d\d)(?!\d)")
+_SOLAR_NUMERIC = re.compile(r"(?<![\d/.-])(1[34]\d\d)([/.-])(\d{1,2})\2(\d{1,2})(?![\d/.-])")
 _NUMERIC_DMY = re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\d/.-])")
 _NUMERIC_YMD = re.compile(r"(?<![\d/.-])(\d{4})([/.-])(\d{1,2})\2(\d{1,2})(?![\d/.-])")
 _TIME = re.compile(
@@ -186,6 +213,19 @@ def _hijri(text: str) -> str | None:
     return _render(date(day.year, day.month, day.day), text, m.start(), m.end())
 
 
+def _solar(text: str, numeric: bool) -> str | None:
+    found = [(m, int(m.group(3)), _S[m.group(2)], int(m.group(1))) for m in _SOLAR.finditer(text)]
+    if numeric:
+        found += [(m, int(m.group(1)), int(m.group(3)), int(m.group(4))) for m in _SOLAR_NUMERIC.finditer(text)]
+    for m, year, month, day in sorted(found, key=lambda f: f[0].start()):
+        try:
+            converted = jdatetime.date(year, month, day).togregorian()
+        except (ValueError, OverflowError):
+            continue
+        return _render(converted, text, m.start(), m.end())
+    return None
+
+
 def _relative(text: str, fetched_at: datetime | None) -> str | None:
     if fetched_at is None:
         return None
@@ -207,13 +247,14 @@ def _relative(text: str, fetched_at: datetime | None) -> str | None:
     return None
 
 
-def parse_arabic_date(text: str, fetched_at: datetime | None = None) -> str | None:
+def parse_arabic_date(text: str, fetched_at: datetime | None = None, *, persian: bool = False) -> str | None:
     """The first date written in *text* as an ISO 8601 string, or None.
 
     Gregorian dates (month names of every region, or numeric day-first) win over a Hijri
-    date in the same text; relative expressions («منذ 3 ساعات», «أمس») need *fetched_at*.
+    or solar Hijri date in the same text; relative expressions («منذ 3 ساعات», «أمس») need
+    *fetched_at*. *persian*: the page is Persian, so «1403/10/15» is a solar Hijri date.
     """
     if not text:
         return None
     folded = fold(text)[:500]
-    return _gregorian(folded) or _hijri(folded) or _relative(folded, fetched_at)
+    return _gregorian(folded) or _solar(folded, persian) or _hijri(folded) or _relative(folded, fetched_at)

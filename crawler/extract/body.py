@@ -31,14 +31,17 @@ _REFERENCE_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 _COPYRIGHT_RE = re.compile(r"^\s*(?:©|\(c\)\s|copyright\b|جميع الحقوق محفوظة|حقوق النشر)", re.IGNORECASE)
 _MIN_FAST_SHARE = 0.25  # measured on aeb + fundus: below this, fast mode missed the article
 _MIN_FAST_CHARS = 500  # a linked title, not a paragraph
+_MENU_LINES = 10  # fast mode returned a menu: many lines...
+_MENU_MEDIAN_CHARS = 20  # ...most of them a few words long (measured: articles have a median of 30+)
 _ARABIC_SENTENCE_END = (".", "!", "؟", "?", "…", ":", "»", '"')
 
 
 def _trafilatura_text(tree: Any, url: str | None, fast: bool) -> str:
     try:
-        doc = trafilatura.bare_extraction(
-            tree, url=url, fast=fast, with_metadata=False, include_comments=False, include_tables=True
-        )
+        # include_comments stays on (the default): trafilatura then takes the comment
+        # section out of the tree before it reads the article; with it off, the comment
+        # section's heading and prompts («Join our commenting forum») end up in the text.
+        doc = trafilatura.bare_extraction(tree, url=url, fast=fast, with_metadata=False, include_tables=True)
     except Exception:  # trafilatura raises assorted errors on odd trees; a page never crashes us
         return ""
     return (getattr(doc, "text", None) or "") if doc is not None else ""
@@ -48,15 +51,25 @@ def _paragraph_text_length(tree: Any) -> int:
     return sum(len(p.text_content()) for p in tree.iter("p"))
 
 
+def _looks_like_menu(text: str) -> bool:
+    """Navigation links, one per line («Subscribe», «Sign In», «Politics»...), not an article."""
+    lengths = sorted(len(line) for line in text.split("\n") if line.strip())
+    return len(lengths) >= _MENU_LINES and lengths[len(lengths) // 2] < _MENU_MEDIAN_CHARS
+
+
 def extract_paragraphs(tree: Any, url: str | None) -> list[str]:
     """Paragraphs (and sub-headings) of the main text, as trafilatura finds them.
 
     trafilatura's fast mode (no readability/jusText comparison) is as good on most pages
     and half the time; when it returns a small share of the page's paragraph text it
-    missed the article, and the full mode with its fallbacks runs.
+    missed the article (or read a menu), and the full mode with its fallbacks runs.
     """
     text = _trafilatura_text(tree, url, fast=True)
-    if len(text) < _MIN_FAST_SHARE * _paragraph_text_length(tree) or len(text) < _MIN_FAST_CHARS:
+    if (
+        len(text) < _MIN_FAST_SHARE * _paragraph_text_length(tree)
+        or len(text) < _MIN_FAST_CHARS
+        or _looks_like_menu(text)
+    ):
         text = _trafilatura_text(tree, url, fast=False) or text
     return [p for p in (display(line) for line in text.split("\n")) if p]
 

@@ -27,6 +27,7 @@ _CONTAINERS = frozenset({"body", "html", "article", "main", "section"})
 _HEADING_MAX = 60  # a marker heading is short: «اقرأ أيضاً» plus a little decoration
 _INLINE_MAX = 400  # an inline block («اقرأ أيضاً: <a>title</a>») is one short line
 _MAX_SIBLINGS = 40
+_TEASER_EXTRA = 40  # text beside a teaser's link: a date, a time, a section name
 _TAG_SPLIT_RE = re.compile(r"\s*(?:[،,;؛|#]|\s-\s|\s–\s)\s*")
 _PAREN_RE = re.compile(r"^[\s(\[«\"']+|[\s)\]»\"'.]+$")
 
@@ -51,7 +52,9 @@ def _text(el: Any) -> str:
 
 
 def _link_text_len(el: Any) -> int:
-    return sum(len(_text(a)) for a in el.iter("a"))
+    """Characters of link text in *el*; an image link counts its alt text (story cards link
+    the picture and print the title beside it)."""
+    return sum(len(_text(a) or _link_title(a)) for a in el.iter("a"))
 
 
 def _link_title(a: Any) -> str:
@@ -102,6 +105,8 @@ def _is_content_sibling(sib: Any, kind: str, first: bool) -> bool:
     links = _link_text_len(sib)
     if links >= 0.5 * len(txt):
         return True
+    if links and len(txt) - links <= _TEASER_EXTRA:
+        return True  # a short title link beside its date or section: one teaser of a list
     return kind in ("tags", "source", "read_also") and first and len(txt) <= 150
 
 

@@ -101,5 +101,5 @@ def _fill(article: Article, page: Page, fetched_at: datetime | None) -> None:
     article.image = metadata.image(page)
     article.lead = metadata.lead(page)
     article.published, article.modified = find_dates(
-        page, work, fetched_at, arabic=article.lang in ("ar", "fa", "ur")
+        page, work, fetched_at, arabic=article.lang in ("ar", "fa", "ur"), persian=article.lang == "fa", body=body
     )

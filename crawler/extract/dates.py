@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from crawler.extract.arabic_dates import parse_arabic_date
+from crawler.extract.dateplace import BodySpan, in_link_or_teaser, in_repeated_item
 from crawler.extract.jsonld import first_text
 from crawler.extract.page import Page
 from crawler.text.arabic import fold, fold_digits
@@ -152,22 +153,6 @@ def _structured(page: Page, keys: tuple[str, ...], meta: tuple[str, ...], itempr
     return None
 
 
-def _in_link_or_teaser(el: Any) -> bool:
-    """Inside a link, or beside a link of headline length (a teaser of another article)."""
-    for depth, anc in enumerate(el.iterancestors()):
-        if anc.tag == "a":
-            return True
-        if depth < 3:
-            for a in anc.iter("a"):
-                if len(" ".join(a.text_content().split())) > 30:
-                    return True
-        if anc.tag in ("li", "aside", "footer", "nav"):
-            return True
-        if depth > 8:
-            break
-    return False
-
-
 def _label_kind(folded: str) -> str | None:
     head = folded.lstrip(" |-•:(")[:30]
     if any(head.startswith(label) for label in _MODIFIED_LABEL):
@@ -177,8 +162,15 @@ def _label_kind(folded: str) -> str | None:
     return None
 
 
-def _visible(tree: Any, fetched_at: datetime | None) -> tuple[str | None, str | None]:
+def _visible(
+    tree: Any, fetched_at: datetime | None, persian: bool, body: list[str]
+) -> tuple[str | None, str | None]:
     published = modified = None
+    span: BodySpan | None = None
+
+    def is_date(text: str) -> bool:
+        return parse_arabic_date(text, fetched_at, persian=persian) is not None
+
     for el in tree.iter():
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "a", "head", "title"):
             continue
@@ -188,13 +180,20 @@ def _visible(tree: Any, fetched_at: datetime | None) -> tuple[str | None, str | 
         if not cue and label is None:
             continue
         text = " ".join(el.text_content().split())
-        if not text or len(text) > _MAX_CANDIDATE_TEXT or _in_link_or_teaser(el):
+        if not text or len(text) > _MAX_CANDIDATE_TEXT or in_link_or_teaser(el):
             continue
         found = normalize_date(el.get("datetime")) if el.tag == "time" else None
-        found = found or parse_arabic_date(text, fetched_at)
+        found = found or parse_arabic_date(text, fetched_at, persian=persian)
         if not found:
             continue
-        kind = label or _label_kind(fold(text)) or "published"
+        kind = label or _label_kind(fold(text))
+        if kind is None:  # an unlabelled date after the article is the next thing's date
+            span = span or BodySpan(tree, body)
+            if span.after_body(el):
+                continue
+        if in_repeated_item(el, is_date):
+            continue
+        kind = kind or "published"
         if kind == "modified":
             modified = modified or found
         elif published is None:
@@ -215,15 +214,26 @@ def _htmldate(page: Page) -> str | None:
 
 
 def find_dates(
-    page: Page, clean_tree: Any, fetched_at: datetime | None, *, arabic: bool
+    page: Page,
+    clean_tree: Any,
+    fetched_at: datetime | None,
+    *,
+    arabic: bool,
+    persian: bool = False,
+    body: list[str] | None = None,
 ) -> tuple[str | None, str | None]:
-    """(published, modified) as ISO 8601 strings; None where the page does not say."""
+    """(published, modified) as ISO 8601 strings; None where the page does not say.
+
+    *arabic*: the page is in Arabic script (no htmldate guess); *persian*: it is Persian,
+    so numeric year-first dates with a 13xx/14xx year are solar Hijri; *body*: the
+    article's paragraphs (an unlabelled visible date after the last one is not the article's).
+    """
     published = _structured(
         page, ("datePublished", "dateCreated", "uploadDate"), _PUBLISHED_META, "datePublished"
     )
     modified = _structured(page, ("dateModified",), _MODIFIED_META, "dateModified")
     if published is None or modified is None:
-        vis_pub, vis_mod = _visible(clean_tree, fetched_at)
+        vis_pub, vis_mod = _visible(clean_tree, fetched_at, persian, body or [])
         published = published or vis_pub
         modified = modified or vis_mod
     if published is None and not arabic:

@@ -2,133 +2,21 @@
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 from crawler.extract.jsonld import first_text, types_of
 from crawler.extract.lexicon import byline_rest
 from crawler.extract.page import Page
-from crawler.text.arabic import display, fold
+from crawler.extract.titles import clean_text as _clean
+from crawler.extract.titles import title
+from crawler.text.arabic import display
 
 __all__ = ["authors", "canonical_url", "image", "lead", "section", "split_authors", "tags", "title"]
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»«/]\s+|\s*[|]\s*|\s+::\s+")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*(?:[،,;؛&/|]|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+)\s*", re.I)
 _ARABIC_AND_RE = re.compile(r"\s+و(?=\S)")
 _NOT_A_NAME = re.compile(r"https?://|www\.|@|\d{3,}")
-
-
-_SCRIPT_RE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
-
-
-def _clean(text: str | None) -> str | None:
-    """Display text of a metadata value: markup and script content removed, spaces tidied."""
-    if not text:
-        return None
-    text = str(text)
-    if "<" in text:
-        text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
-    out = display(" ".join(text.split()))
-    return out or None
-
-
-def _site_names(page: Page) -> list[str]:
-    names = [
-        page.meta_first("og:site_name"),
-        page.meta_first("application-name"),
-        page.meta_first("twitter:site"),
-    ]
-    for item in page.articles:
-        names.append(first_text(item.get("publisher")))
-    host = urlsplit(page.url).hostname or ""
-    names.extend(p for p in host.split(".") if len(p) > 3 and p not in ("www", "com", "news"))
-    return [fold(n.lstrip("@")) for n in names if n]
-
-
-def _is_site(part: str, sites: list[str]) -> bool:
-    f = fold(part)
-    return any(s and len(s) >= 2 and (s in f or (f in s and len(f) >= 3)) for s in sites)
-
-
-def _strip_site(title: str, sites: list[str], others: tuple[str, ...] = ()) -> str:
-    """Remove a site-name part («... | الجزيرة نت», «اليوم السابع - ...») from a title.
-
-    A trailing part goes when what remains is exactly another title of the page (the
-    <h1> or JSON-LD headline); a leading or trailing part goes when it names the site
-    (og:site_name, publisher, host name).
-    """
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    known = {fold(o) for o in others if o}
-    for cut in range(1, len(parts)):
-        if fold(" ".join(parts[:-cut])) in known:
-            return _rebuild(title, parts[:-cut])
-    while len(parts) > 1:
-        if _is_site(parts[-1], sites):
-            parts = parts[:-1]
-        elif _is_site(parts[0], sites):
-            parts = parts[1:]
-        else:
-            break
-    return _rebuild(title, parts)
-
-
-def _rebuild(title: str, parts: list[str]) -> str:
-    """The span of *title* from the first to the last kept part, separators as written."""
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip() if 0 <= start < end else " ".join(parts)
-
-
-_HEADLINE_CLASS_RE = re.compile(r"title|headline|unwan|onwan", re.I)
-
-
-def _h1(page: Page) -> str | None:
-    """The visible headline: the first <h1>, else an element whose class says title/headline
-    and whose text begins the <title> (old portals set the headline in a styled cell)."""
-    for h in page.tree.iter("h1"):
-        text = _clean(h.text_content())
-        if text and 5 <= len(text) <= 300:
-            return text
-    doc_title = fold(page.tree.findtext(".//title") or "")
-    if not doc_title:
-        return None
-    body = page.tree.find("body")
-    for el in body.iter() if body is not None else ():
-        if not isinstance(el.tag, str) or not _HEADLINE_CLASS_RE.search(
-            f"{el.get('class') or ''} {el.get('id') or ''}"
-        ):
-            continue
-        text = _clean(el.text_content())
-        if text and 10 <= len(text) <= 300 and doc_title.startswith(fold(text)):
-            return text
-    return None
-
-
-def title(page: Page) -> str | None:
-    """The headline, without the site-name suffix or prefix.
-
-    JSON-LD ``headline`` first, then ``og:title``, ``<h1>``, ``<title>``: on fundus this order
-    is right more often than voting between them or preferring the visible ``<h1>``.
-    """
-    sites = _site_names(page)
-    candidates = [first_text(item.get("headline")) for item in page.articles[:1]]
-    candidates += [
-        page.meta_first("og:title"),
-        page.meta_first("twitter:title"),
-        _h1(page),
-        page.tree.findtext(".//title"),
-    ]
-    cleaned = [_clean(html.unescape(raw)) if raw else None for raw in candidates]
-    for i, text in enumerate(cleaned):
-        if text and len(text) >= 3 and not text.endswith(("...", "…")):
-            others = tuple(o for j, o in enumerate(cleaned) if o and j != i)
-            return _strip_site(text, sites, others)
-    return None
 
 
 def split_authors(text: str) -> list[str]:

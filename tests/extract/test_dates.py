@@ -149,3 +149,87 @@ def test_never_a_date_from_a_teaser_beside_the_article() -> None:
     )
     article = extract(_page("", aside), "https://example.com/a/1")
     assert article.published is None
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("۱۵ دی ۱۴۰۳", "2025-01-04"),
+        ("شنبه ۱۵ دی‌ماه ۱۴۰۳ - ۱۰:۳۰", "2025-01-04T10:30:00"),
+        ("1 فروردین 1404", "2025-03-21"),
+        ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),
+        ("۲۵ اردیبهشت ۱۴۰۲ ساعت ۱۸:۴۵", "2023-05-15T18:45:00"),
+        # a Gregorian date in the same line wins, as with lunar Hijri
+        ("۱۵ دی ۱۴۰۳ برابر با ۴ ژانویه ۲۰۲۵", "2025-01-04"),
+    ],
+)
+def test_persian_solar_hijri_dates(text: str, iso: str) -> None:
+    assert parse_arabic_date(text) == iso
+
+
+def test_numeric_solar_dates_only_on_persian_pages() -> None:
+    assert parse_arabic_date("۱۴۰۳/۱۰/۱۵", persian=True) == "2025-01-04"
+    # On an Arabic page 1446/05/12 is a lunar Hijri year: not read rather than read wrong.
+    assert parse_arabic_date("1446/05/12") is None
+    assert parse_arabic_date("۳۱ مهر ۱۴۰۳") is None  # Mehr has 30 days
+
+
+def test_persian_page_dateline_is_read() -> None:
+    paragraphs = "".join(
+        f"<p>{'وزیر امور خارجه این هفته با همتای خود در تهران دیدار کرد و درباره همکاری‌ها گفتگو شد. ' * 3}</p>"
+        for _ in range(4)
+    )
+    page = (
+        "<html lang='fa' dir='rtl'><head><meta charset='utf-8'><title>دیدار وزیران</title></head><body>"
+        "<article><h1>دیدار وزیران خارجه در تهران</h1>"
+        "<div class='news-date'>تاریخ انتشار: ۱۴۰۳/۱۰/۱۵ - ۰۹:۱۵</div>"
+        f"<div class='body'>{paragraphs}</div></article></body></html>"
+    )
+    article = extract(page, "https://khabar.example/fa/1")
+    assert article.lang == "fa"
+    assert article.published == "2025-01-04T09:15:00"
+
+
+_CARDS = "".join(
+    f"<div class='col'><a href='/n/{i}'><img src='/i{i}.jpg' alt=''></a><h4>خبر {i}</h4>"
+    f"<span class='date'>{i} كانون الثاني 2025</span></div>"
+    for i in range(1, 4)
+)
+_MOST_READ = "".join(
+    f"<div class='card'><div class='card-date'>1{i} تموز 2024</div><div class='card-title'>عنوان آخر {i}</div>"
+    f"<a href='/x/{i}' class='more'>المزيد</a></div>"
+    for i in range(3)
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # cards of other stories (short or unlinked titles), before or after the article
+        ("", f"<div class='more-news'>{_CARDS}</div>"),
+        (f"<div class='side-column'>{_MOST_READ}</div>", ""),
+        # one dated thing after the article: a next-article box, a reader's comment
+        (
+            "",
+            "<div class='post-nav'><span>التالي</span><a href='/z/1'>عنوان</a>"
+            "<span class='date'>5 يناير 2025</span></div>",
+        ),
+        ("", "<div class='comments'><span class='comment-date'>6 كانون الثاني 2025</span><p>تعليق جيد</p></div>"),
+    ],
+)
+def test_never_a_date_of_the_things_around_the_article(before: str, after: str) -> None:
+    page = _page("", after).replace("<body>", f"<body>{before}")
+    assert extract(page, "https://example.com/a/1").published is None
+
+
+def test_own_dateline_is_read_among_dated_cards() -> None:
+    header = "<div class='post-meta'><span class='post-date'>الأحد 5 كانون الثاني 2025 - 10:30</span></div>"
+    page = _page(header, f"<div class='more-news'>{_CARDS}</div>").replace(
+        "<body>", f"<body><div class='side-column'>{_MOST_READ}</div>"
+    )
+    assert extract(page, "https://example.com/a/1").published == "2025-01-05T10:30:00"
+
+
+def test_a_labelled_date_after_the_article_is_read() -> None:
+    trailer = "<p class='meta'>نشر في: 3 يوليوز 2025 - 14:05</p>"
+    assert extract(_page("", trailer), "https://example.com/a/1").published == "2025-07-03T14:05:00"

@@ -15,8 +15,20 @@ FLOORS = json.loads((ROOT / "scripts" / "quality_floors.json").read_text())
 
 
 def _results(**ours: float) -> dict[str, dict]:
-    base = {"body_f1": 0.99, "title_exact": 0.9, "published_same_day": 0.99, "sec_per_page": 0.01}
-    theirs = {"body_f1": 0.95, "title_exact": 0.7, "published_same_day": 0.96, "sec_per_page": 0.01}
+    base = {
+        "body_f1": 0.99,
+        "title_exact": 0.9,
+        "published_same_day": 0.99,
+        "authors_exact": 0.8,
+        "sec_per_page": 0.01,
+    }
+    theirs = {
+        "body_f1": 0.95,
+        "title_exact": 0.7,
+        "published_same_day": 0.96,
+        "authors_exact": 0.7,
+        "sec_per_page": 0.01,
+    }
     own = {
         k: 1.0
         for k in (

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pagegen import layouts_a, layouts_b
+from pagegen import layouts_a, layouts_b, layouts_c
 from pagegen.common import Built, Spec, e, noise, tz
 from pagegen.stories import HEADLINES, PERSIAN_HEADLINES, PERSIAN_STORIES, STORIES
 
@@ -30,6 +30,8 @@ LAYOUTS: dict[str, tuple[Callable[[Spec], Built], str, int, list[dict[str, Any]]
     "oldportal": (layouts_b.oldportal, "bawaba.example", 2, STORIES),
     "persian": (layouts_b.persian, "khabar-fa.example", 3, PERSIAN_STORIES),
     "wordpress": (layouts_b.wordpress, "nile.example", 2, STORIES),
+    "iraqi": (layouts_c.iraqi, "almirbad.example", 3, STORIES),
+    "moroccan": (layouts_c.moroccan, "rabat-today.example", 1, STORIES),
 }
 SOURCES = ["واس", "قناة اليمن اليوم", "وكالة الأنباء الرسمية", "رويترز", "صحيفة الشرق", "وكالة فرانس برس"]
 
@@ -91,7 +93,7 @@ def build_all(
             story = chosen[(n + i * 5) % len(chosen)]
             spec = make_spec(name, i, story, host, offset, rng)
             built = builder(spec)
-            if name not in ("oldportal", "persian"):
+            if name not in ("oldportal", "persian", "iraqi", "moroccan"):
                 _add_noise(built, spec)
             data = built.html.encode(built.encoding, errors="xmlcharrefreplace")
             meta = {
