@@ -27,6 +27,16 @@ def _select_sites(sites_file: str, names: tuple[str, ...]) -> dict[str, SiteConf
     return {n: sites[n] for n in names} if names else sites
 
 
+def _shard_share(sites: dict[str, SiteConfig], shard: str) -> dict[str, SiteConfig]:
+    from crawler.sharding import parse_shard, shard_sites
+
+    try:
+        i, n = parse_shard(shard)
+    except ValueError as exc:
+        raise UserError(str(exc), 2) from None
+    return {name: sites[name] for name in shard_sites(sites, i, n)}
+
+
 def summary_lines(result: CrawlResult) -> list[str]:
     """A few lines describing one crawl, for the terminal and cron mail."""
     c = result.count
@@ -72,19 +82,30 @@ def _crawl_settings(db_url: str, sites_file: str | None, log_level: str, log_fil
 @db_option
 @click.option("--log-level", type=_LOG_LEVELS, default="WARNING", show_default=True, help="Log level on stderr.")
 @click.option("--log-file", type=click.Path(dir_okay=False), default=None, help="Write the crawl log to this file.")
+@click.option("--shard", metavar="I/N", default=None,
+              help="Crawl only this host's share of the sites: shard I of N (see docs/scaling.md).")  # fmt: skip
 @click.pass_context
 def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_url: str, log_level: str,
-          log_file: str | None) -> None:  # fmt: skip
+          log_file: str | None, shard: str | None) -> None:  # fmt: skip
     """Crawl the named sites (all sites when none is named) once and store new and changed articles.
 
     Prints a summary per site. Exit code 0 when every site finished, 1 when a site failed
     (could not start, or no request succeeded), 2 for a usage or configuration error.
 
+    With --shard I/N, only the sites that fall to shard I of N are crawled: N hosts
+    sharing one database, each with its own I, crawl every site once.
+
     \b
     Example:
       crawler crawl --sites examples/sites.toml aljazeera bbc-arabic
+      crawler crawl --sites examples/sites.toml --shard 2/3
     """
     sites = _select_sites(sites_file, site_names)
+    if shard is not None:
+        sites = _shard_share(sites, shard)
+        if not sites:
+            click.echo(f"shard {shard}: no site falls to this shard", err=True)
+            return
     connect(db_url).dispose()  # fail fast, with one line, when the database is unreachable
     settings = _crawl_settings(db_url, sites_file, log_level, log_file)
     results = run_crawls([{"site": name} for name in sites], settings)
