@@ -173,9 +173,7 @@ def test_a_renewed_lease_stays_and_an_acked_one_is_gone(server: Redis, redis_pre
     assert frontier.status().as_dict()["queued"] == 1 and frontier.status().leased == 0
 
 
-def test_a_stopping_worker_gives_its_leases_back_at_once(
-    server: Redis, redis_prefix: str, spider: NewsSpider
-) -> None:
+def test_a_stopping_worker_gives_its_leases_back_at_once(server: Redis, redis_prefix: str, spider: NewsSpider) -> None:
     frontier = make_frontier(server, redis_prefix, spider)
     for i in range(3):
         frontier.add(article(spider, f"http://127.0.0.1:9/news/{i}/"))
