@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis import Redis
 from scrapy import Request, Spider
 
 from crawler.dedup.urls import canonicalize
-from crawler.distributed import serializer
-from crawler.distributed.dupefilter import WindowedDupeFilter
+from crawler.distributed import scripts, serializer
+from crawler.distributed.dupefilter import HUB_KINDS, WindowedDupeFilter, request_fingerprint
 from crawler.distributed.keys import SiteKeys
 from crawler.distributed.queue import LeasedQueue
 
@@ -44,6 +45,7 @@ class Frontier:
         self.keys = keys
         self.queue = LeasedQueue(server, spider, keys, serializer)
         self.dupefilter = WindowedDupeFilter(server, keys, seen_ttl, seen_max)
+        self._add = server.register_script(scripts.ADD)
 
     @staticmethod
     def canonical(request: Request) -> Request:
@@ -54,11 +56,25 @@ class Frontier:
 
     def add(self, request: Request) -> bool:
         """Queue *request* unless it was seen (``dont_filter`` requests always go in)."""
-        request = self.canonical(request)
-        if not request.dont_filter and self.dupefilter.request_seen(request):
-            return False
-        self.queue.push(request)
-        return True
+        return self.add_many([request]) == 1
+
+    def add_many(self, requests: Sequence[Request]) -> int:
+        """Queue each request unless it was seen, in one round trip; how many were queued."""
+        if not requests:
+            return 0
+        pipe = self.server.pipeline(transaction=False)
+        for request in requests:
+            request = self.canonical(request)
+            self._add(
+                keys=[self.keys.seen, self.keys.epoch, self.keys.queue],
+                args=[
+                    request_fingerprint(request), "1" if request.meta.get("kind") in HUB_KINDS else "0",
+                    self.dupefilter.ttl_ms, self.dupefilter.max_size, "1" if request.dont_filter else "0",
+                    -request.priority, self.queue.encode(request),
+                ],
+                client=pipe,
+            )  # fmt: skip
+        return sum(int(x) for x in pipe.execute())
 
     def status(self) -> FrontierStatus:
         pipe = self.server.pipeline(transaction=False)

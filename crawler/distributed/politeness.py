@@ -12,7 +12,8 @@ Redis (:data:`scripts.GATE`, atomic, on the Redis clock) before each request to 
 
 A request that must wait sleeps on the reactor (a timer, not a loop): for the time
 Redis says when the delay is the limit, in short steps when every slot is taken. Within
-one worker, requests queue for the gate in order, so one of them at a time asks Redis.
+one worker, requests queue for the gate in order, so one of them at a time asks Redis;
+the asking itself runs on a :class:`~crawler.distributed.lane.RedisLane`, off the reactor.
 
 Enabled by ``crawler worker`` (priority 950: after the HTTP cache, so cache hits are not
 counted, and before the download itself, so robots.txt fetches are counted too).
@@ -20,6 +21,7 @@ counted, and before the download itself, so robots.txt fetches are counted too).
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ from twisted.internet.task import deferLater
 from crawler.distributed import scripts
 from crawler.distributed.connection import connect_redis
 from crawler.distributed.keys import SiteKeys
+from crawler.distributed.lane import RedisLane
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -41,6 +44,8 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["GATE_META", "SharedPolitenessMiddleware"]
+
+logger = logging.getLogger(__name__)
 
 #: ``Request.meta`` key of the concurrency slot a request holds.
 GATE_META = "crawler_gate"
@@ -59,6 +64,7 @@ class SharedPolitenessMiddleware:
         self.hold_ms = max(1000, int(hold_seconds * 1000))
         self._gate = server.register_script(scripts.GATE)
         self._lock = DeferredLock()
+        self.lane = RedisLane("redis-politeness")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedPolitenessMiddleware:
@@ -81,6 +87,7 @@ class SharedPolitenessMiddleware:
         if self.delay_ms == 0 and self.concurrency == 0:
             return
         token = uuid.uuid4().hex
+        self.lane.start()
         await maybe_deferred_to_future(self._lock.acquire())
         try:
             await self._wait_for_turn(token)
@@ -92,8 +99,7 @@ class SharedPolitenessMiddleware:
     async def _wait_for_turn(self, token: str) -> None:
         poll = _POLL_MS[0]
         while True:
-            wait_ms = int(self._gate(keys=[self.keys.gate_next, self.keys.gate_inflight],
-                                     args=[token, self.delay_ms, self.concurrency, self.hold_ms]))  # fmt: skip
+            wait_ms = await maybe_deferred_to_future(self.lane.call(self._ask, token))
             if wait_ms == 0:
                 return
             if wait_ms < 0:  # every slot taken: ask again soon, less often the longer it lasts
@@ -102,6 +108,10 @@ class SharedPolitenessMiddleware:
             else:
                 self.stats.inc_value("crawler/politeness/wait_delay")
             await maybe_deferred_to_future(deferLater(reactor, wait_ms / 1000, lambda: None))
+
+    def _ask(self, token: str) -> int:
+        keys = [self.keys.gate_next, self.keys.gate_inflight]
+        return int(self._gate(keys=keys, args=[token, self.delay_ms, self.concurrency, self.hold_ms]))
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._release(request)
@@ -114,4 +124,5 @@ class SharedPolitenessMiddleware:
     def _release(self, request: Request) -> None:
         token = request.meta.pop(GATE_META, None)
         if token is not None:
-            self.server.zrem(self.keys.gate_inflight, token)
+            d = self.lane.call(self.server.zrem, self.keys.gate_inflight, token)
+            d.addErrback(lambda f: logger.warning("could not free a politeness slot: %s", f.value))

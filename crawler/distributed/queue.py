@@ -11,7 +11,7 @@ up by the others or by itself when restarted.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from redis import Redis
@@ -32,6 +32,7 @@ class LeasedQueue(Base):
         super().__init__(server, spider, keys.queue.replace("%", "%%"), serializer)
         self.keys = keys
         self._pop = server.register_script(scripts.POP_LEASE)
+        self._pop_many = server.register_script(scripts.POP_MANY)
         self._renew = server.register_script(scripts.RENEW)
         self._requeue = server.register_script(scripts.REQUEUE_EXPIRED)
         self._release = server.register_script(scripts.RELEASE)
@@ -50,6 +51,20 @@ class LeasedQueue(Base):
         """The next request, leased to *token* for *lease_ms*; None when the queue is empty."""
         data = self._pop(keys=[self.key, self.keys.leases, self.keys.deadlines], args=[token, lease_ms])
         return self._decode_request(data) if data else None
+
+    def pop_many(self, tokens: Sequence[str], lease_ms: int) -> tuple[list[tuple[str, Request]], int, int]:
+        """Up to one request per token, each leased to its token; and the numbers of
+        requests still queued and leased (by any worker) after the pops."""
+        if not tokens:
+            return [], len(self), self.leased()
+        queued, leased, *payloads = self._pop_many(
+            keys=[self.key, self.keys.leases, self.keys.deadlines], args=[lease_ms, *tokens]
+        )
+        requests = [(token, self._decode_request(data)) for token, data in zip(tokens, payloads, strict=False)]
+        return requests, int(queued), int(leased)
+
+    def encode(self, request: Request) -> bytes:
+        return bytes(self._encode_request(request))
 
     def ack(self, tokens: Collection[str]) -> None:
         """Forget these leases: their requests are done."""

@@ -9,6 +9,9 @@ Set as ``SCHEDULER`` by ``crawler worker``. Compared with ``scrapy_redis.schedul
 * a request taken from the queue is leased; the lease is acked when the engine is done
   with the request (:func:`engine_hooks.on_request_done`), renewed while the worker lives,
   and given back to the queue when the worker stops before finishing it;
+* Redis is never called on the reactor thread: a :class:`~crawler.distributed.lane.RedisLane`
+  takes requests ahead (a few leases beyond what is downloading), queues new requests in
+  batches, and marks requests done after the requests they produced are queued;
 * the queue is never flushed on close (the frontier outlives any worker: scrapy-redis'
   ``SCHEDULER_PERSIST`` is always on);
 * the worker stays open while any worker holds a lease or requests wait, and closes
@@ -24,17 +27,23 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import deque
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
+from twisted.python.failure import Failure
 
 from crawler.distributed import engine_hooks
 from crawler.distributed.connection import connect_redis
 from crawler.distributed.frontier import LEASE_META, Frontier
 from crawler.distributed.keys import SiteKeys
+from crawler.distributed.lane import RedisLane
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -48,7 +57,7 @@ _WAKE_SECONDS = 0.25
 
 class LeasedScheduler(Scheduler):
     def __init__(self, crawler: Crawler, redis_url: str, prefix: str, *, lease_seconds: float, seen_ttl: float,
-                 seen_max: int, idle_seconds: float) -> None:  # fmt: skip
+                 seen_max: int, idle_seconds: float, prefetch: int) -> None:  # fmt: skip
         super().__init__(connect_redis(redis_url), persist=True)
         self.crawler = crawler
         self.stats = crawler.stats
@@ -57,9 +66,18 @@ class LeasedScheduler(Scheduler):
         self.seen_ttl = seen_ttl
         self.seen_max = seen_max
         self.idle_seconds = idle_seconds
-        self.held: set[str] = set()
+        self.prefetch = max(1, prefetch)
+        self.lane = RedisLane("redis-frontier")
         self.frontier: Frontier | None = None
+        self.held: set[str] = set()  # leases of requests taken and not done (ready or in progress)
+        self.ready: deque[Request] = deque()  # taken ahead, not yet handed to the engine
+        self._to_add: list[Request] = []
+        self._to_ack: list[str] = []
+        self._flusher = CallLaterOnce(self._flush)
+        self._refilling: list[str] = []  # tokens of the pop running on the lane
+        self._remote = (1, 1)  # (queued, leased) as last seen in Redis; unknown at first
         self._idle_since: float | None = None
+        self._closing = False
         self._loops: list[LoopingCall] = []
 
     @classmethod
@@ -73,6 +91,7 @@ class LeasedScheduler(Scheduler):
             seen_ttl=s.getfloat("CRAWLER_SEEN_TTL"),
             seen_max=s.getint("CRAWLER_SEEN_MAX"),
             idle_seconds=s.getfloat("CRAWLER_WORKER_IDLE_SECONDS"),
+            prefetch=s.getint("CONCURRENT_REQUESTS"),
         )
 
     # --- life cycle --------------------------------------------------------------------------
@@ -86,19 +105,28 @@ class LeasedScheduler(Scheduler):
         engine_hooks.on_request_done(self.crawler, self._request_done)
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         self._count("requeued_expired", self.queue.requeue_expired())
-        self._start_loop(self._heartbeat, self.lease_ms / 3000)
-        self._start_loop(lambda: engine_hooks.wake(self.crawler), _WAKE_SECONDS)
         status = self.frontier.status()
         logger.info("worker on %s: %d queued, %d leased, %d seen", site, status.queued, status.leased, status.seen)
+        self.lane.start()
+        self._start_loop(self._heartbeat, self.lease_ms / 3000)
+        self._start_loop(self._tick, _WAKE_SECONDS)
 
-    def close(self, reason: str) -> None:
+    def close(self, reason: str) -> Deferred[Any]:
+        """Mark done what is done, give back what was taken and not done, then stop the lane."""
+        self._closing = True
         for loop in self._loops:
             if loop.running:
                 loop.stop()
-        if self.held:
-            # A forced stop: the engine did not finish these; put them back for another worker.
-            self._count("released", self.queue.release(list(self.held)))
-            self.held.clear()
+        self._flusher.cancel()
+        self._flush()
+        give_back = [*self.held, *self._refilling]  # the lane runs a pending pop before this
+        self.held.clear()
+        self.ready.clear()
+        d = self.lane.call(self.queue.release, give_back)
+        d.addCallback(lambda n: self._count("released", n))
+        d.addErrback(lambda f: logger.error("could not give back %d leased request(s): %s", len(give_back), f.value))
+        d.addBoth(lambda _: self.lane.stop())
+        return d
 
     def _start_loop(self, func: Any, interval: float) -> None:
         loop = LoopingCall(func)
@@ -106,49 +134,108 @@ class LeasedScheduler(Scheduler):
         self._loops.append(loop)
 
     def _heartbeat(self) -> None:
-        try:
-            renewed = self.queue.renew(list(self.held), self.lease_ms)
-            if renewed < len(self.held):
-                self._count("lost", len(self.held) - renewed)
-            self._count("requeued_expired", self.queue.requeue_expired())
-        except Exception as exc:  # Redis away for a moment: try again at the next beat
-            logger.warning("lease heartbeat failed: %s", exc)
+        held = list(self.held)
 
-    # --- requests ----------------------------------------------------------------------------
+        def beat() -> tuple[int, int]:
+            return self.queue.renew(held, self.lease_ms), self.queue.requeue_expired()
+
+        def counted(result: tuple[int, int]) -> None:
+            renewed, requeued = result
+            self._count("lost", len(held) - renewed)
+            self._count("requeued_expired", requeued)
+
+        self.lane.call(beat).addCallbacks(counted, lambda f: logger.warning("lease heartbeat failed: %s", f.value))
+
+    def _tick(self) -> None:
+        if not self.ready:
+            self._refill()
+        engine_hooks.wake(self.crawler)
+
+    # --- requests in -------------------------------------------------------------------------
 
     def enqueue_request(self, request: Request) -> bool:
-        assert self.frontier is not None
-        if not self.frontier.add(request):
-            self.df.log(request, self.spider)
-            self._count("filtered")
-            return False
-        self.stats.inc_value("scheduler/enqueued/redis")
+        # Queued in a batch on the lane; whether the seen set let it in is counted then.
+        self._to_add.append(request)
+        self._schedule_flush()
         return True
-
-    def next_request(self) -> Request | None:
-        token = uuid.uuid4().hex
-        request = self.queue.pop_leased(token, self.lease_ms)
-        if request is None:
-            return None
-        request.meta[LEASE_META] = token
-        self.held.add(token)
-        self.stats.inc_value("scheduler/dequeued/redis")
-        return request
-
-    def has_pending_requests(self) -> bool:
-        return len(self.queue) > 0
 
     def _request_done(self, request: Request) -> None:
         token = request.meta.get(LEASE_META)
         if token in self.held:
-            self.queue.ack([token])
             self.held.discard(token)
-            self._count("acked")
+            self._to_ack.append(token)
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        self._flusher.schedule()  # once at the next reactor loop, however many requests came
+
+    def _flush(self) -> None:
+        """Queue the new requests, then ack the done ones (in that order, on the lane)."""
+        adds, acks = self._to_add, self._to_ack
+        self._to_add, self._to_ack = [], []
+        if not adds and not acks:
+            return
+        assert self.frontier is not None
+        frontier = self.frontier
+
+        def write() -> int:
+            added = frontier.add_many(adds)
+            frontier.queue.ack(acks)
+            return added
+
+        def counted(added: int) -> None:
+            self.stats.inc_value("scheduler/enqueued/redis", added)
+            self._count("filtered", len(adds) - added)
+            self._count("acked", len(acks))
+            if added:
+                self._remote = (self._remote[0] + added, self._remote[1])
+
+        self.lane.call(write).addCallbacks(counted, lambda f: logger.error("could not write to Redis: %s", f.value))
+
+    # --- requests out ------------------------------------------------------------------------
+
+    def next_request(self) -> Request | None:
+        if len(self.ready) <= self.prefetch // 2 and self._remote[0]:
+            self._refill()
+        if not self.ready:
+            return None
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return self.ready.popleft()
+
+    def _refill(self) -> None:
+        if self._refilling or self._closing:
+            return
+        tokens = [uuid.uuid4().hex for _ in range(self.prefetch - len(self.ready))]
+        self._refilling = tokens
+        self.lane.call(self.queue.pop_many, tokens, self.lease_ms).addBoth(self._refilled)
+
+    def _refilled(self, result: tuple[Sequence[tuple[str, Request]], int, int] | Failure) -> None:
+        self._refilling = []
+        if isinstance(result, Failure):
+            logger.warning("could not take requests from Redis: %s", result.value)
+            return
+        taken, queued, leased = result
+        self._remote = (queued, leased)
+        if self._closing:  # close() gave these back already
+            return
+        for token, request in taken:
+            request.meta[LEASE_META] = token
+            self.held.add(token)
+            self.ready.append(request)
+        if taken:
+            engine_hooks.wake(self.crawler)
+
+    def has_pending_requests(self) -> bool:
+        # Not counting a pop in flight: the tick polls Redis while the queue is empty, so one
+        # is nearly always on its way, and the engine would never see the worker idle.
+        return bool(self.ready or self._to_add or self._remote[0])
+
+    # --- when to stop ------------------------------------------------------------------------
 
     def _on_idle(self) -> None:
         """Keep the worker open while the site's frontier is not empty (see the module docstring)."""
-        assert self.frontier is not None
-        if self.idle_seconds <= 0 or self.held or not self.frontier.status().empty:
+        queued, leased = self._remote
+        if self.idle_seconds <= 0 or self.held or self._to_add or self._to_ack or queued or leased:
             self._idle_since = None
             raise DontCloseSpider
         now = time.monotonic()

@@ -7,7 +7,7 @@ All times are milliseconds on the Redis clock.
 
 from __future__ import annotations
 
-__all__ = ["GATE", "POP_LEASE", "RELEASE", "RENEW", "REQUEUE_EXPIRED", "SEEN"]
+__all__ = ["ADD", "GATE", "POP_LEASE", "POP_MANY", "RELEASE", "RENEW", "REQUEUE_EXPIRED", "SEEN"]
 
 _NOW = """
 local t = redis.call('TIME')
@@ -38,6 +38,26 @@ if #item == 0 then return false end
 redis.call('HSET', KEYS[2], ARGV[1], item[2] .. '\\n' .. item[1])
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[1])
 return item[1]
+"""
+)
+
+#: KEYS: queue, leases, deadlines. ARGV: lease_ms, token... Pops up to one request per
+#: token, leased like POP_LEASE. Returns {queued, leased, payload...}: the sizes of the
+#: queue and of the leases after the pops, then the payloads for the first tokens.
+POP_MANY = (
+    _NOW
+    + """
+local out = {0, 0}
+for i = 2, #ARGV do
+  local item = redis.call('ZPOPMIN', KEYS[1])
+  if #item == 0 then break end
+  redis.call('HSET', KEYS[2], ARGV[i], item[2] .. '\\n' .. item[1])
+  redis.call('ZADD', KEYS[3], now + tonumber(ARGV[1]), ARGV[i])
+  out[#out + 1] = item[1]
+end
+out[1] = redis.call('ZCARD', KEYS[1])
+out[2] = redis.call('HLEN', KEYS[2])
+return out
 """
 )
 
@@ -78,27 +98,39 @@ return n
 """
 )
 
+# The seen window: KEYS[1] seen, KEYS[2] epoch.
+_SEEN_FUNCTION = """
+local function seen(fp, per_epoch, ttl, max)
+  if per_epoch == '1' then fp = fp .. '@' .. (redis.call('GET', KEYS[2]) or '0') end
+  local at = redis.call('ZSCORE', KEYS[1], fp)
+  if at and tonumber(at) > now - ttl then return 1 end
+  redis.call('ZADD', KEYS[1], now, fp)
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
+  if max > 0 then
+    local n = redis.call('ZCARD', KEYS[1])
+    if n > max then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - max - 1) end
+  end
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  return 0
+end
+"""
+
 #: KEYS: seen, epoch. ARGV: fingerprint, per_epoch ('1' for hub pages), ttl_ms, max.
 #: Returns 1 when the fingerprint was seen within ttl_ms (of this epoch, for hub pages),
 #: else records it and returns 0. Entries older than ttl_ms and beyond the newest *max*
 #: are dropped here, and the whole set expires ttl_ms after its last addition.
-SEEN = (
+SEEN = _NOW + _SEEN_FUNCTION + "return seen(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]))"
+
+#: KEYS: seen, epoch, queue. ARGV: fingerprint, per_epoch, ttl_ms, max, dont_filter, score,
+#: payload. SEEN, then the request goes in the queue unless it was seen (dont_filter: it
+#: always goes in). Returns 1 when queued, 0 when filtered.
+ADD = (
     _NOW
+    + _SEEN_FUNCTION
     + """
-local fp = ARGV[1]
-if ARGV[2] == '1' then fp = fp .. '@' .. (redis.call('GET', KEYS[2]) or '0') end
-local ttl = tonumber(ARGV[3])
-local at = redis.call('ZSCORE', KEYS[1], fp)
-if at and tonumber(at) > now - ttl then return 1 end
-redis.call('ZADD', KEYS[1], now, fp)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - ttl)
-local max = tonumber(ARGV[4])
-if max > 0 then
-  local n = redis.call('ZCARD', KEYS[1])
-  if n > max then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, n - max - 1) end
-end
-redis.call('PEXPIRE', KEYS[1], ttl)
-return 0
+if ARGV[5] ~= '1' and seen(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])) == 1 then return 0 end
+redis.call('ZADD', KEYS[3], ARGV[6], ARGV[7])
+return 1
 """
 )
 

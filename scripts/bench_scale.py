@@ -1,0 +1,367 @@
+"""Scale-out benchmark: workers sharing one site through Redis, shards sharing hosts.
+
+Runs against the real PostgreSQL and Redis of this machine (a throw-away database and
+a Redis key prefix of its own, both removed at the end) and generated local sites on
+127.0.0.1; no network. Scenarios (``--scenarios``, default all):
+
+* ``polite``: 2 and 4 workers crawl one site of N articles whose limits are on
+  (``--delay``, ``--concurrency``): every article stored once, no article page fetched
+  twice, the most requests started in any 1 s window and the most answered at once
+  against the site's limits, the crawl finishes;
+* ``throughput``: 1, 2 and 4 workers with the site's limits lifted, ``--repeats`` rounds
+  interleaved; articles per second and the ratio to 1 worker in the same run, and where
+  the CPU went (workers, the local site, everything else on the machine) next to the
+  CPU cost of extraction alone;
+* ``kill``: 2 workers, one killed with ``kill -9`` at 40 % and restarted: nothing lost,
+  nothing stored twice, how many pages were fetched again;
+* ``shard``: ``crawler crawl --shard 1/2`` and ``--shard 2/2`` at once over 10 sites:
+  each site crawled once.
+
+Usage::
+
+    .venv/bin/python scripts/bench_scale.py                    # everything, N=2000
+    .venv/bin/python scripts/bench_scale.py --scenarios throughput --repeats 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+from redis import Redis
+from sqlalchemy import create_engine, text
+
+from crawler.demo.bulk_site import HitLog, bulk_site, bulk_site_toml
+from crawler.demo.server import SiteServer
+from crawler.distributed.keys import SiteKeys
+
+ADMIN_URL = os.environ.get("CRAWLER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("CRAWLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+# --- services ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"crawler_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    try:
+        from crawler.db.engine import connect
+
+        connect(url).dispose()
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def empty_tables(db: str) -> None:
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        names = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public' "
+                                  "AND tablename <> 'alembic_version'")).scalars().all()  # fmt: skip
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def scalar(db: str, query: str) -> Any:
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        value = conn.execute(text(query)).scalar_one()
+    engine.dispose()
+    return value
+
+
+def clear_prefix(prefix: str) -> None:
+    client = Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def frontier_left(prefix: str, site: str) -> tuple[int, int]:
+    keys, client = SiteKeys(prefix, site), Redis.from_url(REDIS_URL)
+    try:
+        return int(client.zcard(keys.queue)), int(client.hlen(keys.leases))
+    finally:
+        client.close()
+
+
+# --- sites and processes ----------------------------------------------------------------------
+
+
+@contextmanager
+def serve(name: str, n: int, latency: float = 0.0) -> Iterator[tuple[SiteServer, HitLog, list[str]]]:
+    log = HitLog(latency)
+    with SiteServer({}) as server:
+        routes, paths = bulk_site(server.base_url, n)
+        server.routes.update(log.wrap(routes))
+        yield server, log, paths
+
+
+class Runner:
+    def __init__(self, workdir: Path, db: str) -> None:
+        self.workdir, self.db = workdir, db
+        self.prefix = f"crawler-bench-{uuid.uuid4().hex[:8]}"
+
+    def env(self, lease: float = 60) -> dict[str, str]:
+        return {**os.environ, "CRAWLER_REDIS_PREFIX": self.prefix, "CRAWLER_REDIS_URL": REDIS_URL,
+                "CRAWLER_LEASE_SECONDS": str(lease)}  # fmt: skip
+
+    def sites_file(self, entries: list[tuple[str, str]], delay: float, concurrency: int) -> Path:
+        path = self.workdir / "sites.toml"
+        path.write_text("\n".join(bulk_site_toml(name, base, delay=delay, concurrency=concurrency)
+                                  for name, base in entries), encoding="utf-8")  # fmt: skip
+        return path
+
+    def crawler(self, *args: str, log: str, lease: float = 60) -> subprocess.Popen[str]:
+        with open(self.workdir / log, "w", encoding="utf-8") as err:
+            return subprocess.Popen([sys.executable, "-m", "crawler", *args], env=self.env(lease),
+                                    stdout=subprocess.PIPE, stderr=err, text=True)  # fmt: skip
+
+    def enqueue(self, sites: Path, site: str) -> None:
+        proc = self.crawler("enqueue", "--sites", str(sites), site, log="enqueue.log")
+        proc.communicate(timeout=120)
+        if proc.returncode:
+            raise SystemExit(f"enqueue failed: {(self.workdir / 'enqueue.log').read_text()[-500:]}")
+
+    def worker(self, sites: Path, site: str, i: int, lease: float = 60) -> subprocess.Popen[str]:
+        return self.crawler("worker", "--sites", str(sites), "--db", self.db, "--idle-exit", "1", site,
+                            log=f"worker-{i}.log", lease=lease)  # fmt: skip
+
+    def wait_stored(self, n: int, procs: list[subprocess.Popen[str]], timeout: float = 900) -> float:
+        start = time.time()
+        while time.time() - start < timeout:
+            if scalar(self.db, "SELECT count(*) FROM articles") >= n:
+                return time.time()
+            if all(p.poll() is not None for p in procs):
+                break
+            time.sleep(0.1)
+        raise SystemExit(f"only {scalar(self.db, 'SELECT count(*) FROM articles')} of {n} articles stored")
+
+
+def finish(procs: list[subprocess.Popen[str]]) -> list[int]:
+    return [p.wait(timeout=300) for p in procs]
+
+
+def article_checks(db: str, base: str, log: HitLog, paths: list[str]) -> dict[str, Any]:
+    counts = log.counts()
+    hits = [counts[p] for p in paths]
+    stored = scalar(db, "SELECT count(*) FROM articles")
+    distinct = scalar(db, "SELECT count(DISTINCT canonical_url) FROM articles")
+    expected = {base + p for p in paths}
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        urls = {r[0] for r in conn.execute(text("SELECT canonical_url FROM articles"))}
+    engine.dispose()
+    return {
+        "stored": stored, "distinct": distinct, "lost": len(expected - urls), "unexpected": len(urls - expected),
+        "versions": scalar(db, "SELECT count(*) FROM article_versions"),
+        "article_pages_fetched_twice": sum(1 for h in hits if h > 1), "article_pages_never_fetched": hits.count(0),
+    }  # fmt: skip
+
+
+def cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot (/proc/stat)."""
+    fields = [float(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
+# --- scenarios --------------------------------------------------------------------------------
+
+
+def crawl_once(args: argparse.Namespace, run: Runner, workers: int, *, delay: float, concurrency: int,
+               latency: float = 0.0, kill_at: float | None = None) -> dict[str, Any]:  # fmt: skip
+    empty_tables(run.db)
+    clear_prefix(run.prefix)
+    with serve("bulk", args.articles, latency) as (server, log, paths):
+        sites = run.sites_file([("bulk", server.base_url)], delay, concurrency)
+        run.enqueue(sites, "bulk")
+        lease = 5.0 if kill_at is not None else 60.0
+        cpu0, self0, (busy0, total0), load = cpu_children(), cpu_self(), machine_busy(), os.getloadavg()[0]
+        t0 = time.time()
+        procs = [run.worker(sites, "bulk", i, lease) for i in range(workers)]
+        refetch_window: tuple[int, int] = (0, 0)
+        if kill_at is not None:
+            run.wait_stored(int(args.articles * kill_at), procs)
+            os.kill(procs[0].pid, signal.SIGKILL)
+            procs[0].wait()
+            refetch_window = frontier_left(run.prefix, "bulk")
+            procs[0] = run.worker(sites, "bulk", workers, lease)
+        t_done = run.wait_stored(args.articles, procs)
+        codes = finish(procs)
+        cpu1, self1, (busy1, total1) = cpu_children(), cpu_self(), machine_busy()
+        article_paths = set(paths)
+        first_article = min(h.at for h in log.hits if h.path in article_paths)
+        result = {
+            "workers": workers, "exit_codes": codes, "seconds": round(t_done - t0, 2),
+            "articles_per_s": round(args.articles / (t_done - t0), 1),
+            "startup_s": round(first_article - t0, 2),
+            "articles_per_s_after_startup": round(args.articles / (t_done - first_article), 1),
+            "cpu_workers_s": round(cpu1 - cpu0, 1), "cpu_site_server_s": round(self1 - self0, 1),
+            "cpu_machine_s": round(busy1 - busy0, 1), "machine_cores_s": round((total1 - total0), 1),
+            "load_before": round(load, 2),
+            "max_starts_in_1s": log.max_in_window(1.0), "max_in_flight": log.max_in_flight,
+            "frontier_left": frontier_left(run.prefix, "bulk"),
+            **article_checks(run.db, server.base_url, log, paths),
+        }  # fmt: skip
+        if kill_at is not None:
+            result["queued_leased_at_kill"] = refetch_window
+        return result
+
+
+def extraction_cost(n: int = 200) -> float:
+    """CPU ms to extract one generated article page, in this process."""
+    from crawler.extract import extract
+
+    base = "http://127.0.0.1:9"
+    routes, paths = bulk_site(base, n)
+    bodies = [(base + p, routes[p].body.decode()) for p in paths]  # type: ignore[union-attr]
+    extract(bodies[0][1], bodies[0][0])
+    start = time.process_time()
+    for url, html in bodies:
+        extract(html, url)
+    return (time.process_time() - start) * 1000 / len(bodies)
+
+
+def scenario_polite(args: argparse.Namespace, run: Runner) -> list[dict[str, Any]]:
+    limit = {"delay": args.delay, "concurrency": args.concurrency}
+    out = []
+    for workers in (2, 4):
+        r = crawl_once(args, run, workers, delay=args.delay, concurrency=args.concurrency, latency=args.latency)
+        r["limit"] = {**limit, "max_starts_in_1s": int(1 / args.delay) + 1 if args.delay else None}
+        out.append(r)
+        report(f"polite, {workers} workers", r)
+    return out
+
+
+def scenario_throughput(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
+    rounds: dict[int, list[dict[str, Any]]] = {1: [], 2: [], 4: []}
+    for _ in range(args.repeats):
+        for workers in (1, 2, 4):
+            r = crawl_once(args, run, workers, delay=0, concurrency=64)
+            rounds[workers].append(r)
+            report(f"throughput, {workers} worker(s)", r)
+    best = {w: max(r["articles_per_s"] for r in rs) for w, rs in rounds.items()}
+    ms = extraction_cost()
+    cpu_per_article = {w: min(r["cpu_workers_s"] for r in rs) * 1000 / args.articles for w, rs in rounds.items()}
+    summary = {
+        "articles_per_s_best": best,
+        "ratio_to_1_worker": {w: round(best[w] / best[1], 2) for w in best},
+        "ratio_to_1_worker_per_round": [
+            {w: round(rounds[w][i]["articles_per_s"] / rounds[1][i]["articles_per_s"], 2) for w in rounds}
+            for i in range(args.repeats)
+        ],
+        "extract_cpu_ms_per_article": round(ms, 1),
+        "worker_cpu_ms_per_article": {w: round(v, 1) for w, v in cpu_per_article.items()},
+        "rounds": rounds,
+    }
+    print(json.dumps({k: v for k, v in summary.items() if k != "rounds"}, indent=1), flush=True)
+    return summary
+
+
+def scenario_kill(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
+    r = crawl_once(args, run, 2, delay=0, concurrency=16, kill_at=0.4)
+    report("kill -9 one of 2 workers at 40 %, restart it", r)
+    return r
+
+
+def scenario_shard(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
+    empty_tables(run.db)
+    n = 50
+    with ExitStack() as stack:
+        sites = [(f"site-{i}", *stack.enter_context(serve(f"site-{i}", n))) for i in range(10)]
+        sites_file = run.sites_file([(name, server.base_url) for name, server, _, _ in sites], 0, 8)
+        procs = [run.crawler("crawl", "--sites", str(sites_file), "--db", run.db, "--shard", f"{i}/2",
+                             log=f"shard-{i}.log") for i in (1, 2)]  # fmt: skip
+        outputs = [p.communicate(timeout=600)[0] for p in procs]
+        per_site = {}
+        for name, _server, log, paths in sites:
+            counts = log.counts()
+            runs = scalar(run.db, f"SELECT count(*) FROM runs WHERE sites = '{name}'")
+            stored = scalar(run.db, f"SELECT count(*) FROM articles WHERE site = '{name}'")
+            per_site[name] = {"runs": runs, "stored": stored, "feed_fetches": counts["/rss.xml"],
+                              "max_article_fetches": max(counts[p] for p in paths)}  # fmt: skip
+    shares = [[ln.split(":")[0] for ln in out.splitlines() if ln.startswith("site-")] for out in outputs]
+    result = {"exit_codes": [p.returncode for p in procs], "shares": shares, "per_site": per_site,
+              "each_site_crawled_once": all(v["runs"] == 1 and v["feed_fetches"] == 1 and v["stored"] == n
+                                            and v["max_article_fetches"] == 1 for v in per_site.values())}  # fmt: skip
+    print(f"shard: shares {shares}, each site crawled once: {result['each_site_crawled_once']}", flush=True)
+    return result
+
+
+def report(title: str, r: dict[str, Any]) -> None:
+    keys = (
+        "seconds",
+        "articles_per_s",
+        "stored",
+        "lost",
+        "versions",
+        "article_pages_fetched_twice",
+        "max_starts_in_1s",
+        "max_in_flight",
+        "cpu_workers_s",
+        "cpu_machine_s",
+        "load_before",
+        "exit_codes",
+    )
+    print(f"{title}: " + ", ".join(f"{k} {r[k]}" for k in keys if k in r), flush=True)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--scenarios", default="polite,throughput,kill,shard")
+    parser.add_argument("--repeats", type=int, default=2, help="throughput rounds (1, 2, 4 workers each)")
+    parser.add_argument("--delay", type=float, default=0.01, help="the polite site's download_delay")
+    parser.add_argument("--concurrency", type=int, default=4, help="the polite site's concurrency")
+    parser.add_argument("--latency", type=float, default=0.01, help="the polite site's answer time")
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_scale"))
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    scenarios = {"polite": scenario_polite, "throughput": scenario_throughput, "kill": scenario_kill,
+                 "shard": scenario_shard}  # fmt: skip
+    results: dict[str, Any] = {"articles": args.articles, "cores": os.cpu_count()}
+    with scratch_database() as db:
+        run = Runner(args.workdir, db)
+        try:
+            for name in args.scenarios.split(","):
+                results[name] = scenarios[name](args, run)
+        finally:
+            clear_prefix(run.prefix)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
