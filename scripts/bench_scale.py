@@ -66,6 +66,8 @@ def scratch_database() -> Iterator[str]:
         connect(url).dispose()
         yield url
     finally:
+        for engine in _ENGINES.values():
+            engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -80,12 +82,13 @@ def empty_tables(db: str) -> None:
     engine.dispose()
 
 
+_ENGINES: dict[str, Any] = {}
+
+
 def scalar(db: str, query: str) -> Any:
-    engine = create_engine(db)
+    engine = _ENGINES.setdefault(db, create_engine(db, pool_size=1))
     with engine.connect() as conn:
-        value = conn.execute(text(query)).scalar_one()
-    engine.dispose()
-    return value
+        return conn.execute(text(query)).scalar_one()
 
 
 def clear_prefix(prefix: str) -> None:
@@ -111,6 +114,7 @@ def frontier_left(prefix: str, site: str) -> tuple[int, int]:
 def serve(name: str, n: int, latency: float = 0.0) -> Iterator[tuple[SiteServer, HitLog, list[str]]]:
     log = HitLog(latency)
     with SiteServer({}) as server:
+        server._server.handle_error = lambda *_: None  # a killed worker's reset connection is expected
         routes, paths = bulk_site(server.base_url, n)
         server.routes.update(log.wrap(routes))
         yield server, log, paths
@@ -143,8 +147,8 @@ class Runner:
             raise SystemExit(f"enqueue failed: {(self.workdir / 'enqueue.log').read_text()[-500:]}")
 
     def worker(self, sites: Path, site: str, i: int, lease: float = 60) -> subprocess.Popen[str]:
-        return self.crawler("worker", "--sites", str(sites), "--db", self.db, "--idle-exit", "1", site,
-                            log=f"worker-{i}.log", lease=lease)  # fmt: skip
+        return self.crawler("worker", "--sites", str(sites), "--db", self.db, "--idle-exit", "0", site,
+                            "--log-level", "INFO", log=f"worker-{i}.log", lease=lease)  # fmt: skip
 
     def wait_stored(self, n: int, procs: list[subprocess.Popen[str]], timeout: float = 900) -> float:
         start = time.time()
@@ -178,11 +182,6 @@ def article_checks(db: str, base: str, log: HitLog, paths: list[str]) -> dict[st
     }  # fmt: skip
 
 
-def cpu_children() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def cpu_self() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -199,43 +198,84 @@ def machine_busy() -> tuple[float, float]:
 # --- scenarios --------------------------------------------------------------------------------
 
 
+def proc_cpu(match: Any) -> float:
+    """CPU seconds (all threads) of the live processes whose command line *match* accepts."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            if match(int(proc.name), cmdline):
+                fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def cpu_split(pids: set[int], db_name: str) -> dict[str, float]:
+    return {
+        "workers": proc_cpu(lambda pid, _: pid in pids),
+        "postgres": proc_cpu(lambda _, cmd: cmd.startswith("postgres:") and f" {db_name} " in cmd),
+        "redis": proc_cpu(lambda _, cmd: cmd.startswith("redis-server")),
+        "site_server": cpu_self(),
+    }
+
+
+def wait_ready(run: Runner, logs: list[str], timeout: float = 300) -> None:
+    """Until every worker has opened its spider (its log says so)."""
+    start = time.time()
+    while time.time() - start < timeout:
+        if all("worker on bulk" in (run.workdir / log).read_text(errors="replace") for log in logs):
+            return
+        time.sleep(0.2)
+    raise SystemExit("workers did not start")
+
+
 def crawl_once(args: argparse.Namespace, run: Runner, workers: int, *, delay: float, concurrency: int,
                latency: float = 0.0, kill_at: float | None = None) -> dict[str, Any]:  # fmt: skip
+    """Start *workers* (and wait until they are up), seed the queue, time the crawl from
+    there until every article is stored, then stop the workers with SIGTERM."""
     empty_tables(run.db)
     clear_prefix(run.prefix)
+    db_name = run.db.rsplit("/", 1)[1]
     with serve("bulk", args.articles, latency) as (server, log, paths):
         sites = run.sites_file([("bulk", server.base_url)], delay, concurrency)
-        run.enqueue(sites, "bulk")
         lease = 5.0 if kill_at is not None else 60.0
-        cpu0, self0, (busy0, total0), load = cpu_children(), cpu_self(), machine_busy(), os.getloadavg()[0]
-        t0 = time.time()
+        launched = time.time()
         procs = [run.worker(sites, "bulk", i, lease) for i in range(workers)]
-        refetch_window: tuple[int, int] = (0, 0)
+        wait_ready(run, [f"worker-{i}.log" for i in range(workers)])
+        startup = time.time() - launched
+        run.enqueue(sites, "bulk")
+        load = os.getloadavg()[0]
+        (busy0, total0), t0 = machine_busy(), time.time()
+        cpu0 = cpu_split({p.pid for p in procs}, db_name)
+        at_kill: tuple[int, int] = (0, 0)
         if kill_at is not None:
             run.wait_stored(int(args.articles * kill_at), procs)
             os.kill(procs[0].pid, signal.SIGKILL)
             procs[0].wait()
-            refetch_window = frontier_left(run.prefix, "bulk")
+            at_kill = frontier_left(run.prefix, "bulk")
             procs[0] = run.worker(sites, "bulk", workers, lease)
         t_done = run.wait_stored(args.articles, procs)
+        cpu1 = cpu_split({p.pid for p in procs}, db_name)
+        busy1, total1 = machine_busy()
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
         codes = finish(procs)
-        cpu1, self1, (busy1, total1) = cpu_children(), cpu_self(), machine_busy()
-        article_paths = set(paths)
-        first_article = min(h.at for h in log.hits if h.path in article_paths)
+        seconds = t_done - t0
         result = {
-            "workers": workers, "exit_codes": codes, "seconds": round(t_done - t0, 2),
-            "articles_per_s": round(args.articles / (t_done - t0), 1),
-            "startup_s": round(first_article - t0, 2),
-            "articles_per_s_after_startup": round(args.articles / (t_done - first_article), 1),
-            "cpu_workers_s": round(cpu1 - cpu0, 1), "cpu_site_server_s": round(self1 - self0, 1),
-            "cpu_machine_s": round(busy1 - busy0, 1), "machine_cores_s": round((total1 - total0), 1),
-            "load_before": round(load, 2),
+            "workers": workers, "exit_codes": codes, "startup_s": round(startup, 1), "seconds": round(seconds, 2),
+            "articles_per_s": round(args.articles / seconds, 1), "load_before": round(load, 2),
+            "cpu_s": {k: round(cpu1[k] - cpu0[k], 2) for k in cpu0},
+            "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1e-9), 2),
             "max_starts_in_1s": log.max_in_window(1.0), "max_in_flight": log.max_in_flight,
             "frontier_left": frontier_left(run.prefix, "bulk"),
             **article_checks(run.db, server.base_url, log, paths),
         }  # fmt: skip
         if kill_at is not None:
-            result["queued_leased_at_kill"] = refetch_window
+            result["queued_leased_at_kill"] = at_kill
         return result
 
 
@@ -273,7 +313,10 @@ def scenario_throughput(args: argparse.Namespace, run: Runner) -> dict[str, Any]
             report(f"throughput, {workers} worker(s)", r)
     best = {w: max(r["articles_per_s"] for r in rs) for w, rs in rounds.items()}
     ms = extraction_cost()
-    cpu_per_article = {w: min(r["cpu_workers_s"] for r in rs) * 1000 / args.articles for w, rs in rounds.items()}
+    cpu_per_article = {
+        w: {k: round(min(r["cpu_s"][k] for r in rs) * 1000 / args.articles, 2) for k in rs[0]["cpu_s"]}
+        for w, rs in rounds.items()
+    }
     summary = {
         "articles_per_s_best": best,
         "ratio_to_1_worker": {w: round(best[w] / best[1], 2) for w in best},
@@ -282,7 +325,7 @@ def scenario_throughput(args: argparse.Namespace, run: Runner) -> dict[str, Any]
             for i in range(args.repeats)
         ],
         "extract_cpu_ms_per_article": round(ms, 1),
-        "worker_cpu_ms_per_article": {w: round(v, 1) for w, v in cpu_per_article.items()},
+        "cpu_ms_per_article": cpu_per_article,
         "rounds": rounds,
     }
     print(json.dumps({k: v for k, v in summary.items() if k != "rounds"}, indent=1), flush=True)
