@@ -271,6 +271,7 @@ def crawl_once(args: argparse.Namespace, run: Runner, workers: int, *, delay: fl
             "cpu_s": {k: round(cpu1[k] - cpu0[k], 2) for k in cpu0},
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1e-9), 2),
             "max_starts_in_1s": log.max_in_window(1.0), "max_in_flight": log.max_in_flight,
+            "mean_request_rate": round(len(log.hits) / max(log.hits[-1].at - log.hits[0].at, 1e-9), 1),
             "frontier_left": frontier_left(run.prefix, "bulk"),
             **article_checks(run.db, server.base_url, log, paths),
         }  # fmt: skip
@@ -385,9 +386,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--scenarios", default="polite,throughput,kill,shard")
     parser.add_argument("--repeats", type=int, default=2, help="throughput rounds (1, 2, 4 workers each)")
-    parser.add_argument("--delay", type=float, default=0.01, help="the polite site's download_delay")
+    parser.add_argument("--delay", type=float, default=0.04, help="the polite site's download_delay")
     parser.add_argument("--concurrency", type=int, default=4, help="the polite site's concurrency")
-    parser.add_argument("--latency", type=float, default=0.01, help="the polite site's answer time")
+    parser.add_argument("--latency", type=float, default=0.15, help="the polite site's answer time (s)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_scale"))
     args = parser.parse_args()
