@@ -20,6 +20,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 FRONTIER_COLUMNS = ("site", "queued", "leased", "seen", "epoch")
 
 
+def _require_redis() -> None:
+    try:
+        import redis  # noqa: F401
+        import scrapy_redis  # noqa: F401
+    except ImportError as exc:
+        raise UserError(
+            f"this command needs the 'redis' extra ({exc.name} is missing): pip install 'arabic-news-crawler[redis]'",
+            2,
+        ) from None
+
+
 def _settings_value(name: str) -> Any:
     from crawler import settings
 
@@ -73,6 +84,7 @@ def enqueue(site_names: tuple[str, ...], sites_file: str, redis_url: str, prefix
     Example:
       crawler enqueue --sites sites.toml aljazeera && crawler worker --sites sites.toml aljazeera
     """
+    _require_redis()
     from crawler.distributed.connection import connect_redis
     from crawler.distributed.seed import enqueue_site
 
@@ -124,6 +136,7 @@ def worker(ctx: click.Context, site_name: str, sites_file: str, db_url: str, red
     Example:
       crawler worker --sites sites.toml --db postgresql+psycopg://crawler@db/news aljazeera
     """
+    _require_redis()
     from crawler.db.engine import connect
     from crawler.distributed import apply_worker_settings
     from crawler.distributed.connection import connect_redis
@@ -158,6 +171,7 @@ def frontier(site_names: tuple[str, ...], sites_file: str, redis_url: str, prefi
     Example:
       crawler frontier --sites sites.toml --format json
     """
+    _require_redis()
     from crawler.distributed.connection import connect_redis
 
     if clear and not site_names:

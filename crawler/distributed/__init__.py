@@ -7,6 +7,14 @@ queue and pushes the links it finds back into it, through a bounded seen-request
 (:class:`~.dupefilter.WindowedDupeFilter`); a downloader middleware keeps the site's
 delay and concurrency global (:class:`~.politeness.SharedPolitenessMiddleware`).
 Articles go to the shared database as in a one-process crawl. See docs/scaling.md.
+
+scrapy-redis 0.9.1 (2024) on Scrapy 2.19, as checked: its ``Scheduler``, ``RFPDupeFilter``
+and ``queue.Base`` work and are subclassed here (pinned exactly in pyproject.toml), with
+the parts that lose requests, grow without bound or pass the deprecated ``spider``
+argument overridden. Not used: ``RedisSpider`` (only a synchronous ``start_requests()``,
+no async ``start()``, and it reads start URLs from a second Redis list), ``RedisPipeline``
+(``process_item(item, spider)``: a ScrapyDeprecationWarning on 2.19; items go to the
+database here), and its pickle serializer (JSON instead, :mod:`.serializer`).
 """
 
 from __future__ import annotations
