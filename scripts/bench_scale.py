@@ -364,21 +364,10 @@ def scenario_shard(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
 
 
 def report(title: str, r: dict[str, Any]) -> None:
-    keys = (
-        "seconds",
-        "articles_per_s",
-        "stored",
-        "lost",
-        "versions",
-        "article_pages_fetched_twice",
-        "max_starts_in_1s",
-        "max_in_flight",
-        "cpu_workers_s",
-        "cpu_machine_s",
-        "load_before",
-        "exit_codes",
-    )
-    print(f"{title}: " + ", ".join(f"{k} {r[k]}" for k in keys if k in r), flush=True)  # fmt: skip
+    keys = ("startup_s", "seconds", "articles_per_s", "stored", "lost", "versions", "article_pages_fetched_twice",
+            "max_starts_in_1s", "mean_request_rate", "max_in_flight", "cpu_s", "machine_busy_share", "load_before",
+            "queued_leased_at_kill", "exit_codes")  # fmt: skip
+    print(f"{title}: " + ", ".join(f"{k} {r[k]}" for k in keys if k in r), flush=True)
 
 
 def main() -> None:

@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 #: ``Request.meta`` key of the concurrency slot a request holds.
 GATE_META = "crawler_gate"
 
-_POLL_MS = (10, 200)  # when every slot is taken: first and longest wait between asks
+_POLL_MS = (5, 50)  # when every slot is taken: first and longest wait between asks (ms)
 
 
 class SharedPolitenessMiddleware:
