@@ -261,6 +261,9 @@ def crawl_once(args: argparse.Namespace, run: Runner, workers: int, *, delay: fl
         t_done = run.wait_stored(args.articles, procs)
         cpu1 = cpu_split({p.pid for p in procs}, db_name)
         busy1, total1 = machine_busy()
+        while frontier_left(run.prefix, "bulk") != (0, 0) and time.time() - t_done < 120:
+            time.sleep(0.2)  # the rest of the frontier (hub pages) drains: the crawl is complete
+        drained = time.time() - t_done
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
         codes = finish(procs)
@@ -268,6 +271,7 @@ def crawl_once(args: argparse.Namespace, run: Runner, workers: int, *, delay: fl
         result = {
             "workers": workers, "exit_codes": codes, "startup_s": round(startup, 1), "seconds": round(seconds, 2),
             "articles_per_s": round(args.articles / seconds, 1), "load_before": round(load, 2),
+            "frontier_drained_s_after": round(drained, 2),
             "cpu_s": {k: round(cpu1[k] - cpu0[k], 2) for k in cpu0},
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1e-9), 2),
             "max_starts_in_1s": log.max_in_window(1.0), "max_in_flight": log.max_in_flight,
@@ -366,7 +370,7 @@ def scenario_shard(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
 def report(title: str, r: dict[str, Any]) -> None:
     keys = ("startup_s", "seconds", "articles_per_s", "stored", "lost", "versions", "article_pages_fetched_twice",
             "max_starts_in_1s", "mean_request_rate", "max_in_flight", "cpu_s", "machine_busy_share", "load_before",
-            "queued_leased_at_kill", "exit_codes")  # fmt: skip
+            "queued_leased_at_kill", "frontier_left", "exit_codes")  # fmt: skip
     print(f"{title}: " + ", ".join(f"{k} {r[k]}" for k in keys if k in r), flush=True)
 
 
