@@ -12,6 +12,8 @@ a Redis key prefix of its own, both removed at the end) and generated local site
   interleaved; articles per second and the ratio to 1 worker in the same run, and where
   the CPU went (workers, the local site, everything else on the machine) next to the
   CPU cost of extraction alone;
+* ``latency``: 1, 2 and 4 workers held back by the site's answer time (200 ms, 2
+  requests at once per worker) rather than by CPU;
 * ``kill``: 2 workers, one killed with ``kill -9`` at 40 % and restarted: nothing lost,
   nothing stored twice, how many pages were fetched again;
 * ``shard``: ``crawler crawl --shard 1/2`` and ``--shard 2/2`` at once over 10 sites:
@@ -124,10 +126,11 @@ class Runner:
     def __init__(self, workdir: Path, db: str) -> None:
         self.workdir, self.db = workdir, db
         self.prefix = f"crawler-bench-{uuid.uuid4().hex[:8]}"
+        self.extra_env: dict[str, str] = {}
 
     def env(self, lease: float = 60) -> dict[str, str]:
         return {**os.environ, "CRAWLER_REDIS_PREFIX": self.prefix, "CRAWLER_REDIS_URL": REDIS_URL,
-                "CRAWLER_LEASE_SECONDS": str(lease)}  # fmt: skip
+                "CRAWLER_LEASE_SECONDS": str(lease), **self.extra_env}  # fmt: skip
 
     def sites_file(self, entries: list[tuple[str, str]], delay: float, concurrency: int) -> Path:
         path = self.workdir / "sites.toml"
@@ -337,6 +340,24 @@ def scenario_throughput(args: argparse.Namespace, run: Runner) -> dict[str, Any]
     return summary
 
 
+def scenario_latency(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
+    """Workers limited by the site's answer time, not by CPU: 2 requests at once per worker,
+    200 ms per answer, site limits lifted. Shows what the shared frontier adds or costs
+    when each worker waits on the network, as crawlers of real sites mostly do."""
+    n, run.extra_env = args.articles, {"CRAWLER_WORKER_CONCURRENCY": "2"}
+    args.articles = args.latency_articles
+    try:
+        rounds = {}
+        for workers in (1, 2, 4):
+            rounds[workers] = crawl_once(args, run, workers, delay=0, concurrency=64, latency=0.2)
+            report(f"latency-bound, {workers} worker(s)", rounds[workers])
+    finally:
+        args.articles, run.extra_env = n, {}
+    ratios = {w: round(r["articles_per_s"] / rounds[1]["articles_per_s"], 2) for w, r in rounds.items()}
+    print(f"latency-bound ratio to 1 worker: {ratios}", flush=True)
+    return {"ratio_to_1_worker": ratios, "rounds": rounds}
+
+
 def scenario_kill(args: argparse.Namespace, run: Runner) -> dict[str, Any]:
     r = crawl_once(args, run, 2, delay=0, concurrency=16, kill_at=0.4)
     report("kill -9 one of 2 workers at 40 %, restart it", r)
@@ -377,7 +398,8 @@ def report(title: str, r: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--scenarios", default="polite,throughput,kill,shard")
+    parser.add_argument("--scenarios", default="polite,throughput,latency,kill,shard")
+    parser.add_argument("--latency-articles", type=int, default=400, help="site size of the latency-bound runs")
     parser.add_argument("--repeats", type=int, default=2, help="throughput rounds (1, 2, 4 workers each)")
     parser.add_argument("--delay", type=float, default=0.04, help="the polite site's download_delay")
     parser.add_argument("--concurrency", type=int, default=4, help="the polite site's concurrency")
@@ -386,8 +408,8 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/bench_scale"))
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
-    scenarios = {"polite": scenario_polite, "throughput": scenario_throughput, "kill": scenario_kill,
-                 "shard": scenario_shard}  # fmt: skip
+    scenarios = {"polite": scenario_polite, "throughput": scenario_throughput, "latency": scenario_latency,
+                 "kill": scenario_kill, "shard": scenario_shard}  # fmt: skip
     results: dict[str, Any] = {"articles": args.articles, "cores": os.cpu_count()}
     with scratch_database() as db:
         run = Runner(args.workdir, db)
