@@ -69,7 +69,9 @@ def postgres_url(postgres_url: str) -> str:
 
 @pytest.fixture
 def env(redis_prefix: str) -> dict[str, str]:
-    return {"CRAWLER_REDIS_PREFIX": redis_prefix, "CRAWLER_LEASE_SECONDS": "3"}
+    # Short leases so that a killed worker's requests come back within the test; long
+    # enough that a live worker starved of CPU on a busy machine still renews them.
+    return {"CRAWLER_REDIS_PREFIX": redis_prefix, "CRAWLER_LEASE_SECONDS": "6"}
 
 
 def test_two_workers_share_a_site_within_its_rate_and_concurrency(
@@ -149,3 +151,42 @@ def test_two_shards_crawl_each_of_ten_sites_once(tmp_path: Path, postgres_url: s
     crawled = [line.split(":")[0] for out in outputs for line in out.splitlines() if line.startswith("shard-site-")]
     assert sorted(crawled) == sorted(s.name for s in sites)
     assert count(postgres_url, "SELECT count(*) FROM runs") == 10
+
+
+def test_an_article_the_database_refused_is_fetched_again_later(
+    tmp_path: Path, postgres_url: str, redis_server: str, redis_prefix: str, env: dict[str, str]
+) -> None:
+    """A store that fails (database away a moment) must not ack the page: it comes back."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(postgres_url)
+    with engine.begin() as conn:  # the first insert of one article fails, later ones succeed
+        conn.execute(text("CREATE SEQUENCE IF NOT EXISTS outage_seq"))
+        conn.execute(
+            text("""
+            CREATE OR REPLACE FUNCTION outage_once() RETURNS trigger AS $$
+            BEGIN
+              IF NEW.canonical_url LIKE '%/news/100007/' AND nextval('outage_seq') = 1 THEN
+                RAISE EXCEPTION 'simulated database outage';
+              END IF;
+              RETURN NEW;
+            END $$ LANGUAGE plpgsql""")
+        )
+        conn.execute(
+            text("CREATE TRIGGER outage BEFORE INSERT ON articles FOR EACH ROW EXECUTE FUNCTION outage_once()")
+        )
+    try:
+        with serve_bulk_site("bulk", 40) as site:
+            sites = write_sites(tmp_path / "sites.toml", [site], delay=0, concurrency=4)
+            enqueue(sites, env)
+            finish([worker(sites, postgres_url, env, tmp_path / "w.log", idle="5")])
+            assert_each_article_stored_once(postgres_url, site)
+            assert site.log.counts()["/news/100007/"] == 2  # refused once, fetched again after its lease
+        assert "'crawler/frontier/retry_later': 1" in (tmp_path / "w.log").read_text()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TRIGGER IF EXISTS outage ON articles"))
+            conn.execute(text("DROP FUNCTION IF EXISTS outage_once()"))
+            conn.execute(text("DROP SEQUENCE IF EXISTS outage_seq"))
+        engine.dispose()
+    assert frontier_left(redis_server, redis_prefix) == (0, 0)

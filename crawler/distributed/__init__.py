@@ -36,6 +36,7 @@ WORKER_SETTINGS: dict[str, object] = {
 }
 
 _POLITENESS = "crawler.distributed.politeness.SharedPolitenessMiddleware"
+_DEDUP, _WORKER_DEDUP = "crawler.pipelines.DedupPipeline", "crawler.distributed.pipelines.WorkerDedupPipeline"
 
 
 def apply_worker_settings(settings: Settings) -> Settings:
@@ -45,4 +46,8 @@ def apply_worker_settings(settings: Settings) -> Settings:
     middlewares = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     middlewares[_POLITENESS] = 950
     settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority="cmdline")
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    if _DEDUP in pipelines:
+        pipelines[_WORKER_DEDUP] = pipelines.pop(_DEDUP)
+    settings.set("ITEM_PIPELINES", pipelines, priority="cmdline")
     return settings

@@ -70,6 +70,7 @@ class LeasedScheduler(Scheduler):
         self.lane = RedisLane("redis-frontier")
         self.frontier: Frontier | None = None
         self.held: set[str] = set()  # leases of requests taken and not done (ready or in progress)
+        self.failed: set[str] = set()  # leases whose item could not be stored: not acked
         self.ready: deque[Request] = deque()  # taken ahead, not yet handed to the engine
         self._to_add: list[Request] = []
         self._to_ack: list[str] = []
@@ -104,6 +105,7 @@ class LeasedScheduler(Scheduler):
         self.queue, self.df = self.frontier.queue, self.frontier.dupefilter
         engine_hooks.on_request_done(self.crawler, self._request_done)
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
+        self.crawler.signals.connect(self._item_error, signal=signals.item_error)
         self._count("requeued_expired", self.queue.requeue_expired())
         status = self.frontier.status()
         logger.info("worker on %s: %d queued, %d leased, %d seen", site, status.queued, status.leased, status.seen)
@@ -159,12 +161,25 @@ class LeasedScheduler(Scheduler):
         self._schedule_flush()
         return True
 
+    def _item_error(self, item: Any, response: Any, failure: Failure) -> None:
+        """An item of this request failed in the pipelines (e.g. the database is away)."""
+        token = getattr(response, "meta", {}).get(LEASE_META)
+        if token in self.held:
+            self.failed.add(token)
+
     def _request_done(self, request: Request) -> None:
         token = request.meta.get(LEASE_META)
-        if token in self.held:
-            self.held.discard(token)
-            self._to_ack.append(token)
-            self._schedule_flush()
+        if token not in self.held:
+            return
+        self.held.discard(token)
+        if token in self.failed:
+            # Not acked and no longer renewed: its lease expires and the request comes back
+            # (to any worker) after CRAWLER_LEASE_SECONDS, a natural pause before retrying.
+            self.failed.discard(token)
+            self._count("retry_later")
+            return
+        self._to_ack.append(token)
+        self._schedule_flush()
 
     def _schedule_flush(self) -> None:
         self._flusher.schedule()  # once at the next reactor loop, however many requests came
