@@ -25,6 +25,7 @@ import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
@@ -97,9 +98,18 @@ class SharedPolitenessMiddleware:
             request.meta[GATE_META] = token
 
     async def _wait_for_turn(self, token: str) -> None:
-        poll = _POLL_MS[0]
+        poll, outage = _POLL_MS[0], 0.5
         while True:
-            wait_ms = await maybe_deferred_to_future(self.lane.call(self._ask, token))
+            try:
+                wait_ms = await maybe_deferred_to_future(self.lane.call(self._ask, token))
+            except RedisError as exc:
+                # No politeness without Redis: wait for it rather than fail the request
+                # (a failed request would be marked done, and its article never fetched).
+                self.stats.inc_value("crawler/politeness/redis_errors")
+                logger.warning("politeness gate unreachable, waiting %.1f s: %s", outage, exc)
+                await maybe_deferred_to_future(deferLater(reactor, outage, lambda: None))
+                outage = min(outage * 2, 10.0)
+                continue
             if wait_ms == 0:
                 return
             if wait_ms < 0:  # every slot taken: ask again soon, less often the longer it lasts
