@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,14 @@ def finish(procs: list[subprocess.Popen[str]], timeout: float = 240) -> list[str
         assert proc.returncode == 0, out
         outputs.append(out)
     return outputs
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, procs: list[subprocess.Popen[str]]) -> None:
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < timeout, "timed out"
+        assert all(p.poll() is None for p in procs), "a worker exited"
+        time.sleep(0.2)
 
 
 def frontier_left(redis_server: str, prefix: str) -> tuple[int, int]:
@@ -79,8 +89,16 @@ def test_two_workers_share_a_site_within_its_rate_and_concurrency(
 ) -> None:
     with serve_bulk_site("bulk", 200, latency=0.005) as site:
         sites = write_sites(tmp_path / "sites.toml", [site], delay=0.025, concurrency=2)
+        # Both workers up before there is work (one starting late on a busy machine could
+        # otherwise find it all done); they run until told to stop, as a service would.
+        logs = [tmp_path / f"w{i}.log" for i in range(2)]
+        procs = [worker(sites, postgres_url, env, log, idle="0") for log in logs]
+        wait_until(lambda: all("worker on bulk" in log.read_text() for log in logs), 120, procs)
         enqueue(sites, env)
-        procs = [worker(sites, postgres_url, env, tmp_path / f"w{i}.log") for i in range(2)]
+        wait_for_articles(postgres_url, 200, timeout=180, procs=procs)
+        wait_until(lambda: frontier_left(redis_server, redis_prefix) == (0, 0), 60, procs)
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
         outputs = finish(procs)
         assert_each_article_stored_once(postgres_url, site)
         assert site.article_hits() == [1] * 200  # no article page fetched twice
