@@ -34,3 +34,10 @@ class LockHeldError(CrawlerError):
     """Raised by :mod:`crawler.locks` when another run of the same site holds its lock."""
 
     exit_code = 75
+
+
+class FrontierError(CrawlerError):
+    """Raised by :mod:`crawler.distributed` when the Redis server that holds the shared
+    request queue is unreachable or the URL is invalid (``crawler worker``, ``crawler enqueue``)."""
+
+    exit_code = 1

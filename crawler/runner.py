@@ -97,8 +97,10 @@ def run_crawls(
     *,
     keep_items: bool = False,
     install_root_handler: bool = True,
+    spider_cls: type[NewsSpider] = NewsSpider,
 ) -> list[CrawlResult]:
-    """Run one NewsSpider per job (its spider arguments) concurrently; block until all end."""
+    """Run one *spider_cls* (NewsSpider or a subclass) per job (its spider arguments)
+    concurrently; block until all end."""
     settings.set("LOG_INSTALL_ROOT_HANDLER", install_root_handler, priority="cmdline")
     process = CrawlerProcess(settings)
     runs: list[tuple[Crawler, CrawlResult]] = []
@@ -106,7 +108,7 @@ def run_crawls(
     for job in jobs:
         name = str(job.get("site") or job.get("url"))
         result = CrawlResult(name=name, max_errors=settings.getint("CRAWLER_MAX_ERRORS", -1))
-        crawler = process.create_crawler(NewsSpider)
+        crawler = process.create_crawler(spider_cls)
         collectors.append(_Collector(crawler, result, keep_items))
         deferred = process.crawl(crawler, **job)
         deferred.addErrback(_record_start_error, result)

@@ -1,9 +1,8 @@
 """Turn each site's ``schedule`` (a cron expression) into crontab lines or systemd units.
 
 Pure functions: no crontab is read or written here (``crawler schedule`` does that).
-Sites can be spread over N hosts sharing one database with ``--shard I/N``: the sorted
-site names are dealt round-robin, so every site lands on exactly one host and the hosts
-get equal shares (the per-site locks still protect a site if two hosts ever disagree).
+Sites can be spread over N hosts sharing one database with ``--shard I/N``
+(:mod:`crawler.sharding`: every site lands on exactly one host).
 """
 
 from __future__ import annotations
@@ -24,33 +23,13 @@ __all__ = [
     "cron_to_oncalendar",
     "default_timeout",
     "merge_crontab",
-    "parse_shard",
     "remove_block",
-    "shard_sites",
     "systemd_units",
 ]
 
 BEGIN_MARKER = "# >>> arabic-news-crawler (managed by `crawler schedule --install`: edits inside are replaced) >>>"
 END_MARKER = "# <<< arabic-news-crawler <<<"
 KILL_AFTER_SECONDS = 120  # after SIGTERM: in-flight downloads end and the last batch is stored
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """``"I/N"`` -> (I, N) with 1 <= I <= N."""
-    try:
-        left, right = text.split("/", 1)
-        index, count = int(left), int(right)
-    except ValueError:
-        raise ConfigError(f"--shard {text!r}: expected I/N, e.g. 1/3") from None
-    if count < 1 or not 1 <= index <= count:
-        raise ConfigError(f"--shard {text!r}: I must be between 1 and N, e.g. 2/3")
-    return index, count
-
-
-def shard_sites(names: Sequence[str], index: int, count: int) -> list[str]:
-    """The sites of shard *index* of *count* (1-based), in their original order."""
-    mine = set(sorted(names)[index - 1 :: count])
-    return [n for n in names if n in mine]
 
 
 @dataclass(frozen=True)

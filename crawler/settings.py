@@ -90,6 +90,27 @@ CRAWLER_CRAWL_DELAY_MAX = _env_number("CRAWLER_CRAWL_DELAY_MAX", "60", float)
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
 
+# --- scale-out: workers on Redis, sharding (issue 7) ------------------------------------------
+
+#: Redis server shared by ``crawler worker`` / ``crawler enqueue`` (request queue, seen set, politeness).
+CRAWLER_REDIS_URL = os.environ.get("CRAWLER_REDIS_URL", "redis://127.0.0.1:6379/0")
+#: Prefix of every Redis key the crawler writes (``PREFIX:SITE:queue`` ...): one per deployment.
+CRAWLER_REDIS_PREFIX = os.environ.get("CRAWLER_REDIS_PREFIX", "crawler")
+#: Seconds a worker may hold a request without renewing its lease; after that (a killed
+#: worker) the request goes back to the queue. Live workers renew every third of it.
+CRAWLER_LEASE_SECONDS = float(os.environ.get("CRAWLER_LEASE_SECONDS", "60"))
+#: Seconds a URL stays in a site's seen-request set (article URLs are not queued again
+#: within it; feeds, sitemaps and listings are fetched again at each ``crawler enqueue``).
+CRAWLER_SEEN_TTL = float(os.environ.get("CRAWLER_SEEN_TTL", str(3 * 24 * 3600)))
+#: Most URLs kept per site in the seen-request set (the oldest are forgotten first).
+CRAWLER_SEEN_MAX = int(os.environ.get("CRAWLER_SEEN_MAX", "1000000"))
+#: A worker exits after its site's queue has been empty, with no request leased by any
+#: worker, for this many seconds; 0 keeps it waiting for new ``crawler enqueue`` runs.
+CRAWLER_WORKER_IDLE_SECONDS = float(os.environ.get("CRAWLER_WORKER_IDLE_SECONDS", "30"))
+#: Requests one worker holds at once (leased from the queue); the site's own
+#: ``concurrency`` still caps parallel requests across all workers.
+CRAWLER_WORKER_CONCURRENCY = int(os.environ.get("CRAWLER_WORKER_CONCURRENCY", "8"))
+
 # --- Scrapy ---------------------------------------------------------------------------------
 
 BOT_NAME = "arabic-news-crawler"

@@ -110,3 +110,38 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'news.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+REDIS_URL = os.environ.get("CRAWLER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> str:
+    """The URL of the Redis server for the distributed tests (skip, or fail on CI, without one)."""
+    try:
+        from redis import Redis
+        from redis.exceptions import RedisError
+
+        client = Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+        client.ping()
+        client.close()
+    except (ImportError, RedisError) as exc:
+        message = f"Redis not reachable at {REDIS_URL}: {str(exc).splitlines()[0]}"
+        if ON_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix(redis_server: str) -> Iterator[str]:
+    """A key prefix of this test's own; every key under it is deleted afterwards."""
+    from redis import Redis
+
+    prefix = f"crawler-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = Redis.from_url(redis_server)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()

@@ -109,10 +109,13 @@ def test_every_site_locked_quiet_exits_75_silently(tmp_path: Path, sites_file: P
     assert quiet.stderr == quiet.stdout == ""
 
 
-def test_a_shard_crawls_its_share_only(tmp_path: Path, sites_file: Path) -> None:
-    proc = run_cli("crawl", "--sites", str(sites_file), "--db", f"sqlite:///{tmp_path}/n.db", "--shard", "1/2")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("aggregator: finished") and "publisher" not in proc.stdout
+def test_each_shard_crawls_its_share_only(tmp_path: Path, sites_file: Path) -> None:
+    crawled: list[str] = []
+    for shard in ("1/2", "2/2"):
+        proc = run_cli("crawl", "--sites", str(sites_file), "--db", f"sqlite:///{tmp_path}/n.db", "--shard", shard)
+        assert proc.returncode == 0, proc.stderr
+        crawled += [line.split(":")[0] for line in proc.stdout.splitlines() if line.endswith("finished (finished)")]
+    assert sorted(crawled) == ["aggregator", "publisher"]  # every site by exactly one shard
 
 
 @pytest.mark.parametrize(

@@ -20,11 +20,10 @@ from crawler.schedule import (
     cron_to_oncalendar,
     default_timeout,
     merge_crontab,
-    parse_shard,
     remove_block,
-    shard_sites,
     systemd_units,
 )
+from crawler.sharding import parse_shard, shard_sites
 
 SITES = """[sites.alpha]
 feeds = ["https://alpha.example/rss"]
@@ -150,11 +149,15 @@ def test_shards_split_the_sites_between_hosts(tmp_path: Path) -> None:
     names = [f"site{i:02d}" for i in range(10)]
     shards = [shard_sites(names, i, 3) for i in (1, 2, 3)]
     assert sorted(n for shard in shards for n in shard) == names  # every site on exactly one host
-    assert [len(s) for s in shards] == [4, 3, 3]
-    proc = schedule_cli(dict(os.environ), "--sites", str(sites_file(tmp_path)), "--shard", "2/2")
-    jobs = [line for line in proc.stdout.splitlines() if not line.startswith("#")]
-    assert len(jobs) == 1 and jobs[0].endswith(">>" + str(Path("logs").resolve() / "cron.out"))
-    assert " beta " in jobs[0] or jobs[0].split(" >>")[0].endswith(" beta")
+    grown = [shard_sites([*names, "zeta-new"], i, 3) for i in (1, 2, 3)]
+    assert all(set(old) <= set(new) for old, new in zip(shards, grown, strict=True))  # adding a site moves no other
+    scheduled: list[str] = []
+    for shard in ("1/2", "2/2"):
+        proc = schedule_cli(dict(os.environ), "--sites", str(sites_file(tmp_path)), "--shard", shard)
+        jobs = [line for line in proc.stdout.splitlines() if line and not line.startswith("#")]
+        assert all(job.endswith(">>" + str(Path("logs").resolve() / "cron.out")) for job in jobs)
+        scheduled += [job.split(" >>")[0].rsplit(" ", 1)[1] for job in jobs]
+    assert sorted(scheduled) == ["alpha", "beta"]  # each site on exactly one of the two hosts
 
 
 @pytest.mark.parametrize("text", ["0/2", "3/2", "a/b", "2", "1/0"])

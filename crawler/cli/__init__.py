@@ -31,8 +31,11 @@ _COMMAND_MODULES = {
     "runs": "runs",
     "health": "health",
     "schedule": "schedule",
+    "worker": "worker",
+    "enqueue": "worker",
+    "frontier": "worker",
 }
-_MODULES = ("crawl", "db", "extract", "query", "runs", "health", "schedule")
+_MODULES = ("crawl", "db", "extract", "query", "runs", "health", "schedule", "worker")
 
 
 class CrawlerGroup(click.Group):

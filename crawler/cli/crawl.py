@@ -136,13 +136,16 @@ def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_u
       2   usage or configuration error
       75  another run holds the lock of the site(s): try again later
 
+    With --shard I/N, only the sites that fall to shard I of N are crawled: N hosts
+    sharing one database, each with its own I, crawl every site once.
+
     \b
     Example:
       crawler crawl --sites examples/sites.toml --log-dir logs --quiet aljazeera bbc-arabic
     """
     from crawler import settings as defaults
     from crawler.locks import SiteLocks
-    from crawler.schedule import parse_shard, shard_sites
+    from crawler.sharding import parse_shard, shard_sites
 
     since_at = parse_when(since, "--since")
     names = list(_select_sites(sites_file, site_names))

@@ -16,11 +16,10 @@ from crawler.schedule import (
     cron_block,
     default_timeout,
     merge_crontab,
-    parse_shard,
     remove_block,
-    shard_sites,
     systemd_units,
 )
+from crawler.sharding import parse_shard, shard_sites
 
 
 def crawler_command() -> list[str]:

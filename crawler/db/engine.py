@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+_PG_MIGRATION_LOCK = 0x63726177  # any fixed key: serialises schema upgrades
 
 _upgraded: set[str] = set()
 _upgrade_lock = threading.Lock()
@@ -82,12 +84,25 @@ def upgrade(engine: Engine) -> None:
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = None
         try:
-            with engine.begin() as conn:
+            with _migration_lock(engine), engine.begin() as conn:
+                if engine.dialect.name == "postgresql":
+                    # Processes starting together (workers, shards) migrate one at a time.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except OperationalError as exc:
             raise DatabaseError(f"cannot open database {redact(key)}: {_first_line(exc)}") from exc
         _upgraded.add(key)
+
+
+def _migration_lock(engine: Engine) -> AbstractContextManager[object]:
+    """A file lock next to a SQLite database file (PostgreSQL uses an advisory lock)."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        return nullcontext()
+    from filelock import FileLock
+
+    return FileLock(f"{database}.migrate.lock", timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
 
 def connect(url: str, *, migrate: bool = True) -> Engine:

@@ -159,9 +159,7 @@ def _links_of(block: list[Any], base: str | None) -> list[tuple[str, str]]:
     return out
 
 
-def _record(
-    kind: str, marker: Marker, head_text: str, block: list[Any], base: str | None, out: Trailers
-) -> None:
+def _record(kind: str, marker: Marker, head_text: str, block: list[Any], base: str | None, out: Trailers) -> None:
     rest = original_rest(head_text, marker)
     links = _links_of(block, base)
     if kind == "source":
@@ -221,12 +219,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "title"})
 def looks_like_names(rest: str, tag: str = "p") -> bool:
     """Could *rest* (after «كتب:», «تقرير:»...) be one to three names rather than a sentence?"""
     words = rest.split()
-    return (
-        tag not in _HEADINGS
-        and 0 < len(words) <= 12
-        and len(rest) <= 90
-        and not rest.endswith((".", "؟", "?"))
-    )
+    return tag not in _HEADINGS and 0 < len(words) <= 12 and len(rest) <= 90 and not rest.endswith((".", "؟", "?"))
 
 
 def _handle_marker(el: Any, marker: Marker, base: str | None, out: Trailers) -> list[Any] | None:

@@ -162,9 +162,7 @@ def _label_kind(folded: str) -> str | None:
     return None
 
 
-def _visible(
-    tree: Any, fetched_at: datetime | None, persian: bool, body: list[str]
-) -> tuple[str | None, str | None]:
+def _visible(tree: Any, fetched_at: datetime | None, persian: bool, body: list[str]) -> tuple[str | None, str | None]:
     published = modified = None
     span: BodySpan | None = None
 
@@ -228,9 +226,7 @@ def find_dates(
     so numeric year-first dates with a 13xx/14xx year are solar Hijri; *body*: the
     article's paragraphs (an unlabelled visible date after the last one is not the article's).
     """
-    published = _structured(
-        page, ("datePublished", "dateCreated", "uploadDate"), _PUBLISHED_META, "datePublished"
-    )
+    published = _structured(page, ("datePublished", "dateCreated", "uploadDate"), _PUBLISHED_META, "datePublished")
     modified = _structured(page, ("dateModified",), _MODIFIED_META, "dateModified")
     if published is None or modified is None:
         vis_pub, vis_mod = _visible(clean_tree, fetched_at, persian, body or [])

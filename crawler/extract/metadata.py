@@ -66,9 +66,7 @@ def _byline_elements(page: Page) -> list[str]:
         if not _BYLINE_CLASS_RE.search(cues) or el.tag in ("script", "style"):
             continue
         text = " ".join(el.text_content().split())
-        if 2 <= len(text) <= 80 and not any(
-            _BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()
-        ):
+        if 2 <= len(text) <= 80 and not any(_BYLINE_CLASS_RE.search(a.get("class") or "") for a in el.iterancestors()):
             out.append(text)
         if len(out) >= 3:
             break
@@ -82,9 +80,7 @@ def authors(page: Page, bylines: list[str]) -> list[str]:
         if found:
             break
     if not found:
-        found.extend(
-            page.meta_all("author") or page.meta_all("article:author") or page.meta_all("dc.creator")
-        )
+        found.extend(page.meta_all("author") or page.meta_all("article:author") or page.meta_all("dc.creator"))
         found = [f for f in found if not f.startswith("http")]
     if not found:
         found.extend(bylines)

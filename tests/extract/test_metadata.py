@@ -8,9 +8,7 @@ from crawler.extract import extract
 from crawler.extract.lang import detect_lang
 from crawler.extract.metadata import split_authors
 
-BODY = "".join(
-    f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4)
-)
+BODY = "".join(f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4))
 
 
 def _page(head: str, h1: str = "", byline: str = "") -> str:
@@ -139,18 +137,13 @@ def test_section_from_breadcrumbs() -> None:
 
 
 def test_hash_tags_lose_the_hash() -> None:
-    tags = (
-        "<div class='post-tags'><span>وسوم:</span>"
-        "<a href='/t/1'>#المغرب</a><a href='/t/2'>#الاقتصاد</a></div>"
-    )
+    tags = "<div class='post-tags'><span>وسوم:</span><a href='/t/1'>#المغرب</a><a href='/t/2'>#الاقتصاد</a></div>"
     page = _page("<title>عنوان</title>").replace("</article>", tags + "</article>")
     assert extract(page, "https://example.com/1").tags == ["المغرب", "الاقتصاد"]
 
 
 def test_a_report_headline_is_not_a_byline() -> None:
-    page = _page(
-        "<title>عنوان</title>", "<h1>تقرير: الأمم المتحدة تحذر من موجة جفاف</h1>", "<p>كتب: سامي علي</p>"
-    )
+    page = _page("<title>عنوان</title>", "<h1>تقرير: الأمم المتحدة تحذر من موجة جفاف</h1>", "<p>كتب: سامي علي</p>")
     article = extract(page, "https://e.com/1")
     assert article.authors == ["سامي علي"]
     assert article.title == "تقرير: الأمم المتحدة تحذر من موجة جفاف"

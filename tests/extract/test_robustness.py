@@ -114,9 +114,7 @@ def test_extract_runs_in_a_process_pool() -> None:
     assert article.title == "عنوان الخبر"
 
 
-_TAGS = st.sampled_from(
-    ["div", "p", "span", "a", "h1", "script", "table", "td", "li", "article", "time", "meta"]
-)
+_TAGS = st.sampled_from(["div", "p", "span", "a", "h1", "script", "table", "td", "li", "article", "time", "meta"])
 
 
 @st.composite
@@ -126,9 +124,7 @@ def html_documents(draw: st.DrawFn) -> str:
         tag = draw(_TAGS)
         text = draw(st.text(max_size=40))
         closing = draw(st.booleans())
-        attr = draw(
-            st.sampled_from(["", " class='date'", " href='/x'", " class='related'", " datetime='2025-13-45'"])
-        )
+        attr = draw(st.sampled_from(["", " class='date'", " href='/x'", " class='related'", " datetime='2025-13-45'"]))
         parts.append(f"<{tag}{attr}>{text}" + (f"</{tag}>" if closing else ""))
     return "".join(parts)
 

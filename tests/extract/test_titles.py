@@ -8,9 +8,7 @@ import pytest
 
 from crawler.extract import extract
 
-BODY = "".join(
-    f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4)
-)
+BODY = "".join(f"<p>{'وقال المتحدث في بيان إن الاجتماع ناقش عددا من الملفات المهمة. ' * 3}</p>" for _ in range(4))
 URL = "https://akhbar.example/news/2025/01/05/123"
 
 

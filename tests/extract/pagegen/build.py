@@ -36,9 +36,7 @@ LAYOUTS: dict[str, tuple[Callable[[Spec], Built], str, int, list[dict[str, Any]]
 SOURCES = ["واس", "قناة اليمن اليوم", "وكالة الأنباء الرسمية", "رويترز", "صحيفة الشرق", "وكالة فرانس برس"]
 
 
-def make_spec(
-    layout: str, index: int, story: dict[str, Any], host: str, offset: int, rng: random.Random
-) -> Spec:
+def make_spec(layout: str, index: int, story: dict[str, Any], host: str, offset: int, rng: random.Random) -> Spec:
     persian = layout == "persian"
     pool = PERSIAN_HEADLINES if persian else HEADLINES
     picks = rng.sample(pool, k=min(len(pool), 4 if persian else 14))
@@ -115,9 +113,7 @@ def main() -> None:
     count = 0
     for name, data, meta in build_all():
         (OUT / f"{name}.html").write_bytes(data)
-        (OUT / f"{name}.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        (OUT / f"{name}.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         count += 1
     print(f"wrote {count} pages to {OUT}")
 

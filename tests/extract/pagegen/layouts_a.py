@@ -46,9 +46,7 @@ def jazeera(spec: Spec) -> Built:
         "articleSection": spec.story["section"],
         "image": {"@type": "ImageObject", "url": f"https://jazeera.example/img/{i}.jpg"},
     }
-    authors = "".join(
-        f'<a class="author-link" href="/author/{k}">{e(a)}</a>' for k, a in enumerate(spec.authors)
-    )
+    authors = "".join(f'<a class="author-link" href="/author/{k}">{e(a)}</a>' for k, a in enumerate(spec.authors))
     page = f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
 <title>{e(spec.title)} | الجزيرة نت</title>
 <meta property="og:title" content="{e(spec.title)} | الجزيرة نت"><meta property="og:site_name" content="الجزيرة نت">
@@ -91,9 +89,7 @@ def youm7(spec: Spec) -> Built:
     i = spec.index
     eastern = i % 2 == 1
     when = f"{arabic_date(spec.published, 'egypt', eastern=eastern)} {clock12(spec.published, eastern)}"
-    inline = [
-        f'<p><strong>اقرأ أيضا:</strong> <a href="{e(u)}">{e(t)}</a></p>' for t, u in spec.read_also[:2]
-    ]
+    inline = [f'<p><strong>اقرأ أيضا:</strong> <a href="{e(u)}">{e(t)}</a></p>' for t, u in spec.read_also[:2]]
     inserts = {0: inline[0], 2: inline[1]} if len(spec.paragraphs) > 3 else {0: inline[0] + inline[1]}
     byline = "كتب " + " و".join(spec.authors) if spec.authors else ""
     related = "".join(f'<a href="/Tags/{k}">{e(t)}</a>' for k, t in enumerate(spec.tags))
@@ -138,11 +134,7 @@ def hespress(spec: Spec) -> Built:
         f'<h3 class="card-title"><a href="{e(u)}">{e(t)}</a></h3></div>'
         for t, u in spec.related
     )
-    meta_date = (
-        f'<meta property="article:published_time" content="{spec.published.isoformat()}">'
-        if i % 2 == 0
-        else ""
-    )
+    meta_date = f'<meta property="article:published_time" content="{spec.published.isoformat()}">' if i % 2 == 0 else ""
     page = f"""<!doctype html><html lang="ar"><head><meta charset="UTF-8"><title>{e(spec.title)} | هسبريس</title>
 <meta property="og:site_name" content="هسبريس">{meta_date}
 <meta property="og:title" content="{e(spec.title)}"></head><body>
@@ -177,9 +169,7 @@ def bbc(spec: Spec) -> Built:
         "@context": "https://schema.org",
         "@type": "ReportageNewsArticle",
         "headline": spec.title,
-        "datePublished": spec.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-        if i % 3 == 0
-        else None,
+        "datePublished": spec.published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z") if i % 3 == 0 else None,
         "author": {"@type": "NewsMediaOrganization", "name": "BBC News عربي"},
     }
     ld = {k: v for k, v in ld.items() if v is not None}
@@ -193,15 +183,9 @@ def bbc(spec: Spec) -> Built:
 <section aria-labelledby="related-content-heading"><h2 id="related-content-heading">قصص ذات صلة</h2><ul>{links_li(spec.related)}</ul></section>
 <section aria-labelledby="Most-Read"><h2 id="Most-Read">الأكثر قراءة</h2><ol>{links_li(spec.most_read)}</ol></section>
 </main><footer><p>حقوق الطبع والنشر © 2025 بي بي سي.</p></footer></body></html>"""
-    pub = (
-        ld["datePublished"].replace(".000Z", "+00:00")
-        if "datePublished" in ld
-        else spec.published.date().isoformat()
-    )
+    pub = ld["datePublished"].replace(".000Z", "+00:00") if "datePublished" in ld else spec.published.date().isoformat()
     exp = expected(spec, authors=[], published=pub, related=link_dicts(spec.related + spec.most_read))
-    return Built(
-        page, exp, [t for t, _ in spec.related + spec.most_read] + ["Getty Images", "صورة من موقع الحدث"]
-    )
+    return Built(page, exp, [t for t, _ in spec.related + spec.most_read] + ["Getty Images", "صورة من موقع الحدث"])
 
 
 def skynews(spec: Spec) -> Built:
@@ -274,7 +258,5 @@ def gulf(spec: Spec) -> Built:
 <div class="print-share"><a href="#">طباعة</a> <a href="#">إرسال لصديق</a></div></div></div>
 <div class="footer">جميع الحقوق محفوظة لصحيفة الخليج اليوم</div></body></html>"""
     pub = spec.published.date().isoformat() if i % 3 else h.to_gregorian().isoformat()
-    exp = expected(
-        spec, published=pub, tags=spec.tags, source=source, read_also=link_dicts(spec.read_also[:1])
-    )
+    exp = expected(spec, published=pub, tags=spec.tags, source=source, read_also=link_dicts(spec.read_also[:1]))
     return Built(page, exp, [spec.read_also[0][0], f"المصدر: {source}", "إرسال لصديق"])

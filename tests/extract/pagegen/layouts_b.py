@@ -71,9 +71,7 @@ def levant(spec: Spec) -> Built:
         read_also=[{"title": read_title, "url": ""}],
         related=link_dicts(spec.most_read),
     )
-    return Built(
-        page, exp, [read_title, TELEGRAM, "اشترك في نشرتنا اليومية"] + [t for t, _ in spec.most_read]
-    )
+    return Built(page, exp, [read_title, TELEGRAM, "اشترك في نشرتنا اليومية"] + [t for t, _ in spec.most_read])
 
 
 def aggregator(spec: Spec) -> Built:
@@ -86,9 +84,7 @@ def aggregator(spec: Spec) -> Built:
     published = None
     if i % 3 == 0:
         when = f'<span class="time">منذ {2 + i} ساعات</span>'
-        published = (
-            spec.fetched_at.replace(microsecond=0) - __import__("datetime").timedelta(hours=2 + i)
-        ).isoformat()
+        published = (spec.fetched_at.replace(microsecond=0) - __import__("datetime").timedelta(hours=2 + i)).isoformat()
     elif i % 3 == 1:
         when = f'<span class="time">{spec.published:%Y-%m-%d %H:%M}</span>'
         published = naive_iso(spec.published.replace(second=0))
@@ -177,9 +173,7 @@ def persian(spec: Spec) -> Built:
 <div class="share"><span>اشتراک گذاری</span><a href="#">تلگرام</a><a href="#">واتس‌اپ</a></div>
 <div class="text">{paragraphs_html(spec.paragraphs, {1: more})}</div></article></main>
 <footer>تمامی حقوق محفوظ است</footer></body></html>"""
-    exp = expected(
-        spec, published=spec.published.isoformat(), read_also=link_dicts(spec.read_also[:2]), lang="fa"
-    )
+    exp = expected(spec, published=spec.published.isoformat(), read_also=link_dicts(spec.read_also[:2]), lang="fa")
     return Built(page, exp, [t for t, _ in spec.read_also[:2]])
 
 
@@ -239,6 +233,4 @@ def wordpress(spec: Spec) -> Built:
         read_also=link_dicts(spec.read_also[:3]),
         related=link_dicts(spec.most_read[:4]),
     )
-    return Built(
-        page, exp, [t for t, _ in spec.read_also[:3] + spec.most_read[:4]] + ["لن يتم نشر عنوان بريدك"]
-    )
+    return Built(page, exp, [t for t, _ in spec.read_also[:3] + spec.most_read[:4]] + ["لن يتم نشر عنوان بريدك"])

@@ -18,7 +18,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-
 def _run_columns() -> list[sa.Column[Any]]:
     return [
         sa.Column("exit_code", sa.Integer(), nullable=True),
