@@ -129,9 +129,10 @@ def display(text: str) -> str:
     """
     if not text:
         return ""
+    # Marks first: removing one from between two combining marks can un-normalise them.
+    text = _DISPLAY_INVISIBLE_RE.sub("", text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    text = _DISPLAY_INVISIBLE_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _SPACES_RE.sub(" ", text)
     text = _LINE_EDGE_SPACES_RE.sub("\n", text).strip()
