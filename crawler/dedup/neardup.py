@@ -185,18 +185,33 @@ class NearDuplicateIndex:
         """
         self._check_params(conn)
         sql.lock_index(conn)
+        return self._decide(self.similar(conn, sig, folded_body=folded_body, exclude_id=exclude_id))
+
+    def similar(
+        self,
+        conn: Connection,
+        sig: Signature,
+        *,
+        folded_body: str | None = None,
+        exclude_id: int | None = None,
+    ) -> list[Candidate]:
+        """Stored articles that pass the pre-filter, with their (exact when possible) measures.
+
+        Read-only and without the lock: for reports and benchmarks. :meth:`is_copy` and
+        :meth:`is_story` classify each one as :meth:`lookup` does.
+        """
+        self._check_params(conn)
         if sig.size == 0:
-            return NO_MATCH
-        hits = sql.matching_ids(
-            conn, self.keys(sig, folded_body), exclude_id=exclude_id, limit=_MAX_CANDIDATES
-        )
+            return []
+        keys = self.keys(sig, folded_body)
+        hits = sql.matching_ids(conn, keys, exclude_id=exclude_id, limit=_MAX_CANDIDATES)
         if not hits:
-            return NO_MATCH
+            return []
         rows = sql.candidate_rows(conn, [article_id for article_id, _ in hits])
         scored = [s for s in (self._estimate(sig, row) for row in rows) if s is not None]
         if self.exact and folded_body and scored:
             scored = self._verify(conn, folded_body, scored)
-        return self._decide(scored)
+        return scored
 
     def add(
         self, conn: Connection, article_id: int, sig: Signature, *, folded_body: str | None = None
