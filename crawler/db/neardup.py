@@ -131,14 +131,26 @@ def article_bodies(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     return {int(i): b or "" for i, b in conn.execute(query, {"ids": ids})}
 
 
-def add_entry(conn: Connection, article_id: int, size: int, signature: bytes, keys: Sequence[int]) -> None:
-    """Index one article (its previous entry, if any, is replaced)."""
-    conn.execute(delete(_signatures).where(_signatures.c.article_id == article_id))
-    conn.execute(delete(_bands).where(_bands.c.article_id == article_id))
-    conn.execute(insert(_signatures), [{"article_id": article_id, "size": size, "signature": signature}])
+def add_entry(
+    conn: Connection,
+    article_id: int,
+    size: int,
+    signature: bytes,
+    keys: Sequence[int],
+    *,
+    replace: bool = False,
+) -> None:
+    """Index one article; with *replace*, drop its previous entry first (a changed body)."""
+    if replace:
+        conn.execute(delete(_bands).where(_bands.c.article_id == article_id))
+        conn.execute(delete(_signatures).where(_signatures.c.article_id == article_id))
+    if size == 0:
+        return
+    conn.execute(insert(_signatures).values(article_id=article_id, size=size, signature=signature))
     unique_keys = sorted(set(keys))
     if unique_keys:
-        conn.execute(insert(_bands), [{"key": k, "article_id": article_id} for k in unique_keys])
+        # One multi-row INSERT: several times faster than executemany for ~33 rows.
+        conn.execute(insert(_bands).values([{"key": k, "article_id": article_id} for k in unique_keys]))
 
 
 def set_links(

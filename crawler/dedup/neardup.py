@@ -214,17 +214,27 @@ class NearDuplicateIndex:
         return scored
 
     def add(
-        self, conn: Connection, article_id: int, sig: Signature, *, folded_body: str | None = None
+        self,
+        conn: Connection,
+        article_id: int,
+        sig: Signature,
+        *,
+        folded_body: str | None = None,
+        replace: bool = False,
     ) -> None:
         """Index a stored article (after its row is inserted, in the same transaction).
 
         Pass the same *folded_body* as to :meth:`lookup` so that the opening-words key
-        is stored too. Empty signatures (bodies shorter than one shingle) are skipped.
+        is stored too; ``replace=True`` when re-indexing an article whose body changed.
+        Empty signatures (bodies shorter than one shingle) are skipped.
         """
         self._check_params(conn)
         if sig.size == 0:
+            if replace:
+                sql.add_entry(conn, article_id, 0, b"", [], replace=True)
             return
-        sql.add_entry(conn, article_id, sig.size, sig.to_bytes(), self.keys(sig, folded_body))
+        keys = self.keys(sig, folded_body)
+        sql.add_entry(conn, article_id, sig.size, sig.to_bytes(), keys, replace=replace)
 
     def link(self, conn: Connection, article_id: int, match: Match) -> None:
         """Write the match into the article rows: ``duplicate_of_id`` and ``story_id``."""
