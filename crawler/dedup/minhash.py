@@ -1,7 +1,7 @@
 """Word shingles and MinHash signatures of a folded body (pure CPU, no database).
 
 Our own numpy MinHash rather than datasketch's: on this project's corpus it is about
-4x faster per article (``scripts/bench_dedup.py --minhash-compare`` prints both), because
+2x faster per article (1.9x measured) (``scripts/bench_dedup.py --minhash-compare`` prints both), because
 
 - each *word* is hashed once (blake2b, cached) and the k-word shingle hashes are
   combined with vectorised arithmetic, instead of one Python-level SHA-1 per shingle;
