@@ -1,18 +1,19 @@
 """SQL of the near-duplicate index (tables in :mod:`crawler.db.models`).
 
 Every function takes the caller's :class:`~sqlalchemy.engine.Connection` and runs
-inside the caller's transaction: the store step looks up, inserts the article and
-adds it to the index in one transaction. The same statements run on SQLite and
-PostgreSQL.
+inside the caller's transaction: the store step looks up, inserts the articles and
+adds them to the index in one transaction per batch. Statements are set-based (one
+``IN`` per batch, ``executemany`` for writes) and the same on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -20,19 +21,22 @@ from crawler.db.models import ArticleRow, NearDupBand, NearDupMeta, NearDupSigna
 
 __all__ = [
     "CandidateRow",
+    "IndexEntry",
     "IndexParams",
-    "add_entry",
+    "add_entries",
     "article_bodies",
     "candidate_rows",
     "clear_index",
     "ensure_params",
+    "key_hits",
     "lock_index",
-    "matching_ids",
-    "set_links",
+    "remove_entries",
 ]
 
 # Any fixed number: the PostgreSQL advisory lock that serialises index decisions.
 _PG_LOCK_KEY = 0x6E656172_64757030  # "neardup0"
+# Bound parameters per IN list (SQLite allows 32,766 per statement; PostgreSQL 65,535).
+_IN_CHUNK = 5000
 
 _articles = cast(Table, ArticleRow.__table__)
 _bands = cast(Table, NearDupBand.__table__)
@@ -50,18 +54,33 @@ class IndexParams:
 
 @dataclass(frozen=True)
 class CandidateRow:
+    """An indexed article: its signature and what linking needs to know of its row."""
+
     article_id: int
     size: int
     signature: bytes
     duplicate_of_id: int | None
     story_id: str | None
+    canonical_url: str
+    site: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One article to index: its signature and its LSH keys."""
+
+    article_id: int
+    size: int
+    signature: bytes
+    keys: Sequence[int]
 
 
 def lock_index(conn: Connection) -> None:
     """Serialise look-up-then-add across processes until the caller's transaction ends.
 
     PostgreSQL: a transaction-level advisory lock. SQLite: take the database write lock
-    now (a no-op UPDATE) rather than at the article INSERT, so that no other process can
+    now (a no-op UPDATE) rather than at the first INSERT, so that no other process can
     add a near-duplicate between our look-up and our insert.
     """
     if conn.dialect.name == "postgresql":
@@ -83,27 +102,35 @@ def ensure_params(conn: Connection, params: IndexParams) -> IndexParams:
     return IndexParams(*row)
 
 
-def matching_ids(
-    conn: Connection, keys: Sequence[int], *, exclude_id: int | None, limit: int
-) -> list[tuple[int, int]]:
-    """(article_id, number of shared keys) of indexed articles sharing a key, most shared first."""
-    query = (
-        select(_bands.c.article_id, func.count().label("hits"))
-        .where(_bands.c.key.in_(bindparam("keys", expanding=True)))
-        .group_by(_bands.c.article_id)
-    )
-    if exclude_id is not None:
-        query = query.where(_bands.c.article_id != exclude_id)
-    rows = [(int(a), int(n)) for a, n in conn.execute(query, {"keys": list(keys)})]
-    rows.sort(key=lambda r: (-r[1], r[0]))
-    return rows[:limit]
+def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield list(values[start : start + _IN_CHUNK])
+
+
+def key_hits(conn: Connection, keys: Iterable[int]) -> list[tuple[int, int]]:
+    """(key, article_id) of every indexed article holding one of *keys*: one indexed query.
+
+    The keys travel as one parameter (a JSON array on SQLite, an array on PostgreSQL):
+    a batch has ~1,600 of them, and rendering that many bound parameters costs more
+    than the look-up itself.
+    """
+    wanted = sorted(set(keys))
+    if not wanted:
+        return []
+    if conn.dialect.name == "postgresql":
+        sql_text = "SELECT key, article_id FROM near_dup_bands WHERE key = ANY(%s)"
+        rows = conn.exec_driver_sql(sql_text, (wanted,))
+    elif conn.dialect.name == "sqlite":
+        sql_text = "SELECT key, article_id FROM near_dup_bands WHERE key IN (SELECT value FROM json_each(?))"
+        rows = conn.exec_driver_sql(sql_text, (json.dumps(wanted),))
+    else:
+        query = select(_bands.c.key, _bands.c.article_id).where(_bands.c.key.in_(bindparam("keys", expanding=True)))
+        return [(int(k), int(a)) for chunk in _chunks(wanted) for k, a in conn.execute(query, {"keys": chunk})]
+    return [(int(k), int(a)) for k, a in rows]
 
 
 def candidate_rows(conn: Connection, ids: Iterable[int]) -> list[CandidateRow]:
-    """Stored signatures of *ids*, with the articles' duplicate and story links."""
-    ids = list(ids)
-    if not ids:
-        return []
+    """Stored signatures of *ids*, with the articles' links, URL, site and source line."""
     query = (
         select(
             _signatures.c.article_id,
@@ -111,70 +138,52 @@ def candidate_rows(conn: Connection, ids: Iterable[int]) -> list[CandidateRow]:
             _signatures.c.signature,
             _articles.c.duplicate_of_id,
             _articles.c.story_id,
+            _articles.c.canonical_url,
+            _articles.c.site,
+            _articles.c.source,
         )
         .join(_articles, _articles.c.id == _signatures.c.article_id)
         .where(_signatures.c.article_id.in_(bindparam("ids", expanding=True)))
     )
-    return [
-        CandidateRow(int(a), int(s), bytes(sig), d, st)
-        for a, s, sig, d, st in conn.execute(query, {"ids": ids})
-    ]
+    rows: list[CandidateRow] = []
+    for chunk in _chunks(sorted(set(ids))):
+        rows.extend(
+            CandidateRow(int(a), int(s), bytes(sig), d, st, url, site, src)
+            for a, s, sig, d, st, url, site, src in conn.execute(query, {"ids": chunk})
+        )
+    return rows
 
 
 def article_bodies(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    query = select(_articles.c.id, _articles.c.body).where(
-        _articles.c.id.in_(bindparam("ids", expanding=True))
-    )
-    return {int(i): b or "" for i, b in conn.execute(query, {"ids": ids})}
+    """{article id: body} of *ids* (for exact similarity checks)."""
+    query = select(_articles.c.id, _articles.c.body).where(_articles.c.id.in_(bindparam("ids", expanding=True)))
+    out: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        out.update((int(i), b or "") for i, b in conn.execute(query, {"ids": chunk}))
+    return out
 
 
-def add_entry(
-    conn: Connection,
-    article_id: int,
-    size: int,
-    signature: bytes,
-    keys: Sequence[int],
-    *,
-    replace: bool = False,
-) -> None:
-    """Index one article; with *replace*, drop its previous entry first (a changed body)."""
-    if replace:
-        conn.execute(delete(_bands).where(_bands.c.article_id == article_id))
-        conn.execute(delete(_signatures).where(_signatures.c.article_id == article_id))
-    if size == 0:
+def add_entries(conn: Connection, entries: Sequence[IndexEntry]) -> None:
+    """Index several articles: two ``executemany`` statements (driver-level for the ~30 key
+    rows per article, where SQLAlchemy's per-row parameter handling would double the cost)."""
+    entries = [e for e in entries if e.size > 0]
+    if not entries:
         return
-    conn.execute(insert(_signatures).values(article_id=article_id, size=size, signature=signature))
-    unique_keys = sorted(set(keys))
-    if unique_keys:
-        # One multi-row INSERT: several times faster than executemany for ~33 rows.
-        conn.execute(insert(_bands).values([{"key": k, "article_id": article_id} for k in unique_keys]))
-
-
-def set_links(
-    conn: Connection,
-    article_id: int,
-    *,
-    duplicate_of_id: int | None,
-    story_id: str | None,
-    story_for: Iterable[int],
-) -> None:
-    """Point *article_id* at its original and story; give the story id to *story_for* rows lacking one."""
     conn.execute(
-        update(_articles)
-        .where(_articles.c.id == article_id)
-        .values(duplicate_of_id=duplicate_of_id, story_id=story_id)
+        insert(_signatures),
+        [{"article_id": e.article_id, "size": e.size, "signature": e.signature} for e in entries],
     )
-    others = [i for i in story_for if i != article_id]
-    if story_id is not None and others:
-        conn.execute(
-            update(_articles)
-            .where(_articles.c.id.in_(bindparam("ids", expanding=True)), _articles.c.story_id.is_(None))
-            .values(story_id=story_id),
-            {"ids": others},
-        )
+    bands = [(k, e.article_id) for e in entries for k in sorted(set(e.keys))]
+    if bands:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO near_dup_bands (key, article_id) VALUES ({mark}, {mark})", bands)
+
+
+def remove_entries(conn: Connection, ids: Iterable[int]) -> None:
+    """Drop the index entries of *ids* (before re-indexing a changed body)."""
+    for chunk in _chunks(sorted(set(ids))):
+        conn.execute(delete(_bands).where(_bands.c.article_id.in_(chunk)))
+        conn.execute(delete(_signatures).where(_signatures.c.article_id.in_(chunk)))
 
 
 def clear_index(conn: Connection) -> None:

@@ -1,16 +1,16 @@
 """Source-line linking: a copy whose «المصدر:» line names a site we crawl points to that
 site's article, even when the copy was stored first.
 
-Pure logic: the store step gives the group of stored rows (an original and its copies,
-from the near-duplicate match) and the incoming article; :func:`plan_relink` says which
-rows to re-point. Names are compared in folded form (:func:`crawler.text.arabic.fold`),
+Pure logic: the store step gives the group (an original and its copies, from the exact
+or near-duplicate match) and the incoming article; :func:`plan_relink` says which
+articles to re-point. Names are compared in folded form (:func:`crawler.text.arabic.fold`),
 so «اليوم السابع», «اليوم السابع.» and «الیوم السابع» agree.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 from crawler.text.arabic import fold
@@ -25,25 +25,25 @@ _LABEL_RE = re.compile(
 
 @dataclass(frozen=True)
 class GroupMember:
-    """A stored (or incoming, ``article_id=None``) article of one copy group."""
+    """An article of one copy group: the stored original, its copies, or the incoming one.
 
-    article_id: int | None
+    ``ref`` is any hashable id the caller uses (a stored id, or a batch position for an
+    article not inserted yet); ``duplicate_of`` is the ref of its original, if any.
+    """
+
+    ref: Hashable
     site: str | None
     source: str | None  # the article's attribution line, if any
-    duplicate_of_id: int | None = None
+    duplicate_of: Hashable | None = None
 
 
 @dataclass(frozen=True)
 class Relink:
-    """The original of the group and the new ``duplicate_of_id`` of every row that changes.
+    """The group's new original, and the new ``duplicate_of`` of every member that changes
+    (None for the original itself)."""
 
-    ``original_id`` is None when the original is the incoming article (not stored yet):
-    the caller inserts it, then points ``repoint`` rows at its new id.
-    """
-
-    original_id: int | None
-    repoint: dict[int, int | None]  # article_id -> new duplicate_of_id (None: it becomes the original)
-    incoming_duplicate_of: int | None
+    original: Hashable
+    repoint: dict[Hashable, Hashable | None]
 
 
 def named_site(source: str | None, sites: Mapping[str, Sequence[str]]) -> str | None:
@@ -70,31 +70,27 @@ def plan_relink(
 ) -> Relink | None:
     """Re-point a copy group at the article of the site its source lines name.
 
-    *group* is the stored original and its copies (``duplicate_of_id`` set on copies).
-    Returns None when no source line names a site of the group (or of the incoming
-    article), or when that site's article is already the original.
+    *group* is the stored original and its copies; *incoming* is the article being
+    stored, given as the copy it was found to be (``duplicate_of`` = the group's
+    original). Returns None when no source line names the site of a member, or when
+    that member is already the original. When several members are articles of the
+    named site, the first seen (the lowest ref, the incoming one last) wins.
     """
     everyone = [*group, incoming]
     named = {named_site(m.source, sites) for m in everyone if m.source}
     named.discard(None)
-    originals = [m for m in everyone if m.site in named and named_site(m.source, sites) != m.site]
-    if not originals:
+    candidates = [m for m in everyone if m.site in named and named_site(m.source, sites) != m.site]
+    if not candidates:
         return None
-    original = next((m for m in originals if m.article_id is None), None) or min(
-        (m for m in originals if m.article_id is not None), key=lambda m: m.article_id or 0
-    )
-    current_root = next((m.article_id for m in group if m.duplicate_of_id is None), None)
-    if original.article_id is not None and original.article_id == current_root:
+    original = candidates[0]
+    if original.duplicate_of is None and original is not incoming:
         return None
-    target = original.article_id
-    repoint: dict[int, int | None] = {}
-    for m in group:
-        if m.article_id is None:
-            continue
-        wanted = None if m is original else target
-        if m.duplicate_of_id != wanted or (m is not original and target is None):
-            repoint[m.article_id] = wanted
-    return Relink(original.article_id, repoint, None if incoming is original else target)
+    repoint: dict[Hashable, Hashable | None] = {}
+    for m in everyone:
+        wanted = None if m is original else original.ref
+        if m.duplicate_of != wanted:
+            repoint[m.ref] = wanted
+    return Relink(original.ref, repoint)
 
 
 def _words(text: str) -> str:

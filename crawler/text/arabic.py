@@ -13,15 +13,18 @@ below are small and explicit, and each one is tested.
 
 Speed: both functions run on every stored article (and ``fold`` on every
 near-duplicate candidate), so they avoid ``str.translate`` with a dict, which costs
-about 60 ns per character on non-ASCII text. Removals are one regex substitution
-and replacements are ``str.replace`` calls for the few distinct characters that
-actually occur (about 10x faster on a typical 2,400-character article).
+about 60 ns per character on non-ASCII text. ``display`` removes with one regex
+substitution; ``fold`` maps the text's code points through a table with numpy
+(:func:`fold_reference` is the same mapping with regexes and ``str.replace``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+import numpy as np
 
 __all__ = [
     "ARABIC_LETTERS_RE",
@@ -29,6 +32,7 @@ __all__ = [
     "display",
     "fold",
     "fold_digits",
+    "fold_reference",
     "strip_tashkeel",
 ]
 
@@ -156,7 +160,36 @@ def fold(text: str) -> str:
     invisible marks and tashkeel/tatweel removed, alef/hamza/ya/ta-marbuta and
     Persian/Urdu letter forms unified, digits to ASCII, Latin lower-cased, and all
     whitespace collapsed to single spaces. ``fold(fold(x)) == fold(x)``.
+
+    Runs as one table look-up over the text's code points (about 3x faster than the
+    regex-and-replace :func:`fold_reference`, which gives the same result and handles
+    the rare texts the table cannot: characters outside the Basic Multilingual Plane,
+    or whose lower case is several characters).
     """
+    if not text:
+        return ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    table, slow = _fold_table()
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if int(cp.max()) >= _BMP or slow[cp].any():
+        return fold_reference(text)
+    out = table[cp]
+    out = out[out != _DROP]
+    space = out == _SPACE
+    keep = ~space
+    keep[1:] |= space[1:] & ~space[:-1]  # the first space of each run
+    out = out[keep]
+    start, stop = int(len(out) > 0 and out[0] == _SPACE), len(out) - int(len(out) > 0 and out[-1] == _SPACE)
+    folded = out[start:stop].tobytes().decode("utf-32-le")
+    if not unicodedata.is_normalized("NFKC", folded):
+        return fold_reference(folded)  # a removed mark sat between two characters that now compose
+    return folded
+
+
+def fold_reference(text: str) -> str:
+    """:func:`fold` written with regexes and ``str`` methods: the definition the fast path
+    is tested against, and its fallback."""
     if not text:
         return ""
     # NFKC turns presentation forms (U+FB50-U+FDFF, U+FE70-U+FEFF) into base letters,
@@ -169,8 +202,35 @@ def fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         # Rare: a removed mark sat between two characters that now compose (or
         # lower() produced a compatibility character). Fold again to a fixed point.
-        return fold(text)
+        return fold_reference(text)
     return text
+
+
+_BMP = 0x10000
+_DROP = np.uint32(0xFFFFFFFF)
+_SPACE = np.uint32(0x20)
+
+
+@functools.cache
+def _fold_table() -> tuple[np.ndarray, np.ndarray]:
+    """(code point -> folded code point, _DROP for removed, 0x20 for whitespace) over the
+    BMP, and the code points whose lower case is not one character (slow path)."""
+    table = np.arange(_BMP, dtype=np.uint32)
+    slow = np.zeros(_BMP, dtype=bool)
+    for c in range(_BMP):
+        ch = chr(c)
+        if _FOLD_REMOVE_RE.match(ch):
+            table[c] = _DROP
+            continue
+        ch = _FOLD_REPLACE.get(ch, ch)
+        lower = ch.lower()
+        if ch.isspace():
+            table[c] = _SPACE
+        elif len(lower) == 1:
+            table[c] = ord(lower)
+        else:
+            slow[c] = True
+    return table, slow
 
 
 def _replace_found(text: str, pattern: re.Pattern[str], table: dict[str, str]) -> str:

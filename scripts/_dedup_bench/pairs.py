@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import time
 
@@ -21,20 +22,17 @@ THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 def build(
     engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], batch: int = 200
 ) -> list[int]:
-    """Store every article through lookup + insert + link + add (every article indexed)."""
+    """Store every article and index every one of them (copies too), so that each stored
+    pair can be compared with brute force; returns the article ids in corpus order."""
     ids: list[int] = []
     started = time.perf_counter()
     for start in range(0, len(articles), batch):
+        chunk = articles[start : start + batch]
         with engine.begin() as conn:
-            for a in articles[start : start + batch]:
-                folded = fold(a.body)
-                sig = index.signature(folded)
-                match = index.lookup(conn, sig, folded_body=folded)
-                article_id = insert_article(conn, a)
-                index.link(conn, article_id, match)
-                index.add(conn, article_id, sig, folded_body=folded)
-                ids.append(article_id)
-    print(f"  built the index of {len(ids)} articles in {time.perf_counter() - started:.1f} s")
+            new_ids = [insert_article(conn, a) for a in chunk]
+            index.add_stored(conn, [(i, index.fingerprint(a.body)) for i, a in zip(new_ids, chunk, strict=True)])
+            ids.extend(new_ids)
+    print(f"  indexed {len(ids)} articles in {time.perf_counter() - started:.1f} s")
     return ids
 
 
@@ -71,15 +69,15 @@ def report(
     truth = brute_force([index.shingler.shingles(f) for f in folded])
     print(f"  brute force: {len(truth)} pairs with J >= 0.2 in {time.perf_counter() - started:.1f} s")
     position = {article_id: i for i, article_id in enumerate(ids)}
-    estimate_only = NearDuplicateIndex(exact=False)
+    estimate_only = copy.copy(index)
+    estimate_only.exact = False
     for name, idx in (("exact check (default)", index), ("signature estimate only", estimate_only)):
         found: dict[tuple[int, int], float] = {}
         copies_by_containment = 0
         with engine.connect() as conn:
-            for i, f in enumerate(folded):
-                sig = index.signature(f)
-                for cand in idx.similar(conn, sig, folded_body=f, exclude_id=ids[i]):
-                    j = position[cand.article_id]
+            for i, a in enumerate(articles):
+                for cand in idx.similar(conn, idx.fingerprint(a.body), exclude_id=ids[i]):
+                    j = position[cand.article_id]  # type: ignore[index]
                     found[(min(i, j), max(i, j))] = cand.jaccard
                     if idx.is_copy(cand) and cand.jaccard < idx.copy_threshold:
                         copies_by_containment += 1
@@ -103,8 +101,8 @@ def compare_minhash(articles: list[BenchArticle], sample: int = 3000) -> None:
     """Speed and estimate error of our MinHash and datasketch's, on the same shingles."""
     from datasketch import MinHash
 
-    print("\n== minhash: our numpy MinHash vs datasketch (128 permutations, 3-word shingles)")
-    shingler = Shingler()
+    print("\n== minhash: our numpy MinHash vs datasketch (same permutations count, 3-word shingles)")
+    shingler = Shingler(num_perm=NearDuplicateIndex().shingler.num_perm)
     folded = [fold(a.body) for a in articles[:sample]]
     words = [re.findall(r"\w+", f) for f in folded]  # the same tokens as ours
     started = time.perf_counter()
@@ -113,7 +111,7 @@ def compare_minhash(articles: list[BenchArticle], sample: int = 3000) -> None:
     started = time.perf_counter()
     theirs = []
     for w in words:
-        m = MinHash(num_perm=128, seed=1)
+        m = MinHash(num_perm=shingler.num_perm, seed=1)
         m.update_batch([" ".join(w[i : i + 3]).encode() for i in range(len(w) - 2)])
         theirs.append(m)
     t_theirs = time.perf_counter() - started
@@ -122,7 +120,6 @@ def compare_minhash(articles: list[BenchArticle], sample: int = 3000) -> None:
         f"{t_theirs / len(folded) * 1e6:.0f} us/article; ratio {t_theirs / t_ours:.1f}x"
     )
     shingles = [shingler.shingles(f) for f in folded]
-    rng = np.random.default_rng(0)
     errors_ours, errors_theirs = [], []
     truth = brute_force(shingles)
     for (a, b), j in truth.items():
@@ -131,7 +128,7 @@ def compare_minhash(articles: list[BenchArticle], sample: int = 3000) -> None:
     if errors_ours:
         print(
             f"  estimate error over {len(truth)} pairs with J >= 0.2: ours mean {np.mean(errors_ours):+.4f} "
-            f"sd {np.std(errors_ours):.4f}; datasketch mean {np.mean(errors_theirs):+.4f} sd {np.std(errors_theirs):.4f}"
-            f" (theory at J=0.5: sd {np.sqrt(0.25 / 128):.4f})"
+            f"sd {np.std(errors_ours):.4f}; datasketch mean {np.mean(errors_theirs):+.4f} "
+            f"sd {np.std(errors_theirs):.4f}"
+            f" (theory at J=0.5: sd {np.sqrt(0.25 / shingler.num_perm):.4f})"
         )
-    del rng

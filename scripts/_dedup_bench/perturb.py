@@ -126,8 +126,7 @@ def report(
     with engine.connect() as conn:
         for i in chosen:
             for name, text_ in variants(articles[i], rnd, pool, titles).items():
-                folded = fold(display(text_))
-                cands = index.similar(conn, index.signature(folded), folded_body=folded)
+                cands = index.similar(conn, index.fingerprint(display(text_)))
                 found[name].append(any(c.article_id == ids[i] and index.is_copy(c) for c in cands))
     print(f"  {len(chosen)} articles of >= 50 words and >= 2 sentences ({len(eligible)} eligible)")
     for name, oks in found.items():
@@ -145,8 +144,7 @@ def _same_topic(
     with engine.connect() as conn:
 
         def lookup(i: int) -> dict[int, tuple[bool, bool, float]]:
-            folded = fold(articles[i].body)
-            cands = index.similar(conn, index.signature(folded), folded_body=folded, exclude_id=ids[i])
+            cands = index.similar(conn, index.fingerprint(articles[i].body), exclude_id=ids[i])
             return {c.article_id: (index.is_copy(c), index.is_story(c), c.jaccard) for c in cands}
 
         cache: dict[int, dict[int, tuple[bool, bool, float]]] = {}
@@ -163,7 +161,8 @@ def _same_topic(
         f"\n== same topic, different articles [{label}]: {len(pairs)} pairs (same outlet and day, shared title words)"
     )
     print(
-        f"    merged as copies: {len(merged) / n:.2%} ({len(merged)});  linked as one story: {storied / n:.2%} ({storied})"
+        f"    merged as copies: {len(merged) / n:.2%} ({len(merged)});  "
+        f"linked as one story: {storied / n:.2%} ({storied})"
     )
     for x, y, j in merged[:8]:
         print(

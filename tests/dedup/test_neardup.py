@@ -1,119 +1,88 @@
-"""Near-duplicate index on SQLite and PostgreSQL: copies, stories, persistence, concurrency."""
+"""The near-duplicate index itself: fingerprints, signatures, the batch look-up, and the
+parameters it refuses."""
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.synchronize
-import random
+import pickle
+import re
 
+import numpy as np
 import pytest
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from crawler.db.engine import connect
-from crawler.db.models import ArticleRow
-from crawler.dedup.neardup import NearDuplicateConfigError, NearDuplicateIndex
+from crawler.dedup.minhash import Shingler, jaccard, word_hashes
+from crawler.dedup.neardup import NearDuplicateConfigError, NearDuplicateIndex, New
 from crawler.text.arabic import fold
 
-from .arabic_text import article, body, sentence
+from .arabic_text import article, body
 from .conftest import insert_article
 
-TRAILER = "\n\nالمصدر: صحيفة المثال\n\nكلمات دلالية: فی الرياض\n\nإقرأ أيضاً:\n\nعنوان خبر آخر عن الطقس"
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    return connect(db_url)
 
 
-def store(
-    engine: Engine, index: NearDuplicateIndex, url: str, text: str, site: str = "site-a"
-) -> tuple[int, object]:
-    """What the store step does, in one transaction."""
-    folded = fold(text)
-    sig = index.signature(folded)
+def test_words_are_found_like_a_word_regex_and_hashed_by_content() -> None:
+    text = fold("قال الوزير: «الخطة تبدأ في 2025-07-21»، وأضاف أن_الكلفة ١٢٪ فقط! test-case")
+    hashes = word_hashes(text)
+    words = re.findall(r"\w+", text)
+    assert len(hashes) == len(words)
+    by_word = dict(zip(words, hashes.tolist(), strict=True))
+    assert len(set(by_word.values())) == len(by_word)  # different words, different hashes
+    assert word_hashes(fold("الخطة")).tolist() == [by_word["الخطه"]]
+    assert word_hashes(" ، ").tolist() == []
+
+
+def test_minhash_estimates_jaccard_of_the_shingle_sets() -> None:
+    shingler = Shingler(num_perm=256)
+    a = fold(body(article(1)))
+    b = fold(body(article(1)[:8] + article(2)[:4]))
+    exact, _ = jaccard(shingler.shingles(a), shingler.shingles(b))
+    estimate = shingler.signature(a).jaccard(shingler.signature(b))
+    assert 0.3 < exact < 0.9
+    assert abs(estimate - exact) < 0.1  # 3 standard errors at 256 permutations
+    assert shingler.signature(a).jaccard(shingler.signature(a)) == 1.0
+
+
+def test_fingerprint_is_stable_picklable_and_empty_for_tiny_bodies() -> None:
+    index = NearDuplicateIndex()
+    fp = index.fingerprint(body(article(3)))
+    again = pickle.loads(pickle.dumps(index)).fingerprint(body(article(3)))
+    assert fp.keys == again.keys and np.array_equal(fp.signature.values, again.signature.values)
+    assert len(fp.keys) == index.bands + 1  # bands + the opening-words key
+    tiny = index.fingerprint("خبر")
+    assert tiny.keys == () and tiny.signature.size == 0 and tiny.content_hash is not None
+    assert index.fingerprint(None).content_hash is None
+
+
+def test_a_batch_sees_its_own_earlier_articles(engine: Engine) -> None:
+    index = NearDuplicateIndex()
+    text = body(article(4))
+    prints = [index.fingerprint(t) for t in (text, body(article(5)), text + "\n\nالمصدر: وكالة")]
     with engine.begin() as conn:
-        match = index.lookup(conn, sig, folded_body=folded)
-        article_id = insert_article(conn, url, text, site)
-        index.link(conn, article_id, match)
-        if match.kind != "copy":
-            index.add(conn, article_id, sig, folded_body=folded)
-    return article_id, match
+        lookup = index.batch(conn)
+        lookup.prefetch(prints)
+        assert lookup.match(0).kind is None
+        lookup.add(0, canonical_url="https://a.example/4")
+        assert lookup.match(1).kind is None
+        match = lookup.match(2)
+    assert match.kind == "copy" and match.target == New(0) and match.target_url == "https://a.example/4"
+    assert match.story_members == (New(0),)
 
 
-def links(engine: Engine, article_id: int) -> tuple[int | None, str | None]:
-    t = ArticleRow.__table__
-    with engine.connect() as conn:
-        row = conn.execute(select(t.c.duplicate_of_id, t.c.story_id).where(t.c.id == article_id)).one()
-    return row[0], row[1]
-
-
-def test_republished_copy_with_trailer_points_to_the_first_seen_copy(engine: Engine) -> None:
+def test_similar_is_read_only_and_sees_committed_articles(engine: Engine) -> None:
     index = NearDuplicateIndex()
-    original = body(article(1))
-    first, m1 = store(engine, index, "https://a.example/1", original)
-    assert m1.kind is None
-    copy_id, m2 = store(engine, index, "https://b.example/9", original + TRAILER, site="site-b")
-    assert m2.kind == "copy" and m2.article_id == first
-    assert links(engine, copy_id) == (first, str(first))
-    assert links(engine, first) == (None, str(first))  # the original joins the story too
-
-
-def test_trimmed_copy_and_copy_of_a_copy_resolve_to_the_original(engine: Engine) -> None:
-    index = NearDuplicateIndex()
-    sents = article(2)
-    first, _ = store(engine, index, "https://a.example/2", body(sents))
-    second, m2 = store(engine, index, "https://b.example/2", body(sents) + TRAILER)
-    assert m2.kind == "copy" and m2.article_id == first
-    # An aggregator that dropped the last paragraph: contained in the original.
-    third, m3 = store(engine, index, "https://c.example/2", body(sents[:9]))
-    assert m3.kind == "copy" and m3.article_id == first
-    assert links(engine, third)[0] == first
-
-
-def test_same_story_rewritten_shares_a_story_id_but_is_not_a_copy(engine: Engine) -> None:
-    index = NearDuplicateIndex()
-    sents = article(3)
-    first, _ = store(engine, index, "https://a.example/3", body(sents))
-    rnd = random.Random(33)
-    rewritten = sents[:6] + [sentence(rnd) for _ in range(6)]
-    second, match = store(engine, index, "https://b.example/3", body(rewritten))
-    assert match.kind == "story", match
-    assert index.story_threshold <= match.similarity < index.copy_threshold
-    assert links(engine, second) == (None, str(first))
-    assert links(engine, first) == (None, str(first))
-
-
-def test_different_articles_and_tiny_bodies_do_not_match(engine: Engine) -> None:
-    index = NearDuplicateIndex()
-    store(engine, index, "https://a.example/4", body(article(4)))
-    _, other = store(engine, index, "https://a.example/5", body(article(5)))
-    assert other.kind is None
-    _, tiny = store(engine, index, "https://a.example/6", "خبر عاجل")
-    _, tiny_again = store(engine, index, "https://a.example/7", "خبر عاجل")
-    assert tiny.kind is None and tiny_again.kind is None  # exact hashes handle these
-
-
-def test_spelling_variants_are_the_same_copy(engine: Engine) -> None:
-    index = NearDuplicateIndex()
-    text = body(article(6))
-    first, _ = store(engine, index, "https://a.example/8", text)
-    variant = text.replace("ي ", "ى ").replace("ة", "ه").replace("أ", "ا").replace("ك", "ک")
-    _, match = store(engine, index, "https://b.example/8", variant)
-    assert match.kind == "copy" and match.article_id == first and match.similarity == 1.0
-
-
-def test_the_index_survives_a_new_engine_like_the_next_cron_run(db_url: str) -> None:
-    index = NearDuplicateIndex()
-    first_run = connect(db_url)
-    first, _ = store(first_run, index, "https://a.example/9", body(article(9)))
-    first_run.dispose()
-    next_run = connect(db_url)
-    _, match = store(next_run, NearDuplicateIndex(), "https://b.example/9", body(article(9)) + TRAILER)
-    next_run.dispose()
-    assert match.kind == "copy" and match.article_id == first
-
-
-def test_other_parameters_than_the_stored_index_are_refused(engine: Engine) -> None:
-    store(engine, NearDuplicateIndex(), "https://a.example/10", body(article(10)))
-    with engine.begin() as conn, pytest.raises(NearDuplicateConfigError, match="rebuild the index"):
-        other = NearDuplicateIndex(bands=16)
-        other.lookup(conn, other.signature("نص"), folded_body="نص")
+    fp = index.fingerprint(body(article(6)))
+    with engine.connect() as reader:
+        assert index.similar(reader, fp) == []
+        reader.rollback()
+        with engine.begin() as writer:
+            article_id = insert_article(writer, "https://a.example/6", body(article(6)))
+            index.add_stored(writer, [(article_id, fp)])
+        [candidate] = index.similar(reader, fp)
+    assert candidate.article_id == article_id and candidate.jaccard == 1.0 and candidate.exact
 
 
 def test_invalid_parameters_are_refused_with_a_clear_message() -> None:
@@ -121,57 +90,5 @@ def test_invalid_parameters_are_refused_with_a_clear_message() -> None:
         NearDuplicateIndex(copy_threshold=0.3, story_threshold=0.5)
     with pytest.raises(NearDuplicateConfigError, match="bands \\* rows"):
         NearDuplicateIndex(bands=100, rows=2, num_perm=128)
-
-
-def test_a_second_connection_sees_what_the_first_committed(engine: Engine) -> None:
-    index = NearDuplicateIndex()
-    text = body(article(11))
-    folded = fold(text)
-    with engine.connect() as reader:
-        before = index.similar(reader, index.signature(folded), folded_body=folded)
-        reader.rollback()
-        first, _ = store(engine, index, "https://a.example/11", text)
-        after = index.similar(reader, index.signature(folded), folded_body=folded)
-    assert before == [] and [c.article_id for c in after] == [first]
-
-
-def _store_in_process(db_url: str, url: str, text: str, barrier: multiprocessing.synchronize.Barrier) -> None:
-    engine = connect(db_url)
-    index = NearDuplicateIndex()
-    folded = fold(text)
-    sig = index.signature(folded)
-    barrier.wait()
-    with engine.begin() as conn:
-        match = index.lookup(conn, sig, folded_body=folded)
-        article_id = insert_article(conn, url, text)
-        index.link(conn, article_id, match)
-        if match.kind != "copy":
-            index.add(conn, article_id, sig, folded_body=folded)
-    engine.dispose()
-
-
-def test_two_processes_storing_one_story_at_once_keep_one_original(db_url: str) -> None:
-    connect(db_url).dispose()  # schema in place before the race
-    text = body(article(12))
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(2)
-    procs = [
-        ctx.Process(
-            target=_store_in_process, args=(db_url, f"https://{name}.example/12", text + extra, barrier)
-        )
-        for name, extra in (("a", ""), ("b", TRAILER))
-    ]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
-    engine = connect(db_url)
-    t = ArticleRow.__table__
-    with engine.connect() as conn:
-        rows = conn.execute(select(t.c.id, t.c.duplicate_of_id).order_by(t.c.id)).all()
-    engine.dispose()
-    assert len(rows) == 2
-    originals = [r for r in rows if r[1] is None]
-    copies = [r for r in rows if r[1] is not None]
-    assert len(originals) == 1 and len(copies) == 1 and copies[0][1] == originals[0][0]
+    with pytest.raises(NearDuplicateConfigError, match=">= 0"):
+        NearDuplicateIndex(min_shared_shingles=-1)

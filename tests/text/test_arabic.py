@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.text.arabic import arabic_ratio, display, fold, fold_digits, strip_tashkeel
+from crawler.text.arabic import arabic_ratio, display, fold, fold_digits, fold_reference, strip_tashkeel
 
 # --- display(): faithful, only invisible noise removed ------------------------------------
 
@@ -146,3 +146,13 @@ def test_display_is_idempotent_and_nfc(text: str) -> None:
 def test_fold_ignores_tashkeel_and_tatweel_anywhere(text: str) -> None:
     marked = "".join(ch + "\u064e\u0640" for ch in text)
     assert fold(marked) == fold(text)
+
+
+@given(st.one_of(_arabicish, st.text(max_size=60)))
+def test_fast_fold_equals_the_reference_definition(text: str) -> None:
+    assert fold(text) == fold_reference(text)
+
+
+def test_fold_outside_the_basic_plane_and_multi_char_lower_case() -> None:
+    assert fold("İstanbul 𝐀 غزة") == fold_reference("İstanbul 𝐀 غزة")
+    assert fold("  Ａ\u00a0ب  ") == "a ب"  # full-width Latin (NFKC), no-break space
