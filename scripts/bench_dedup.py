@@ -59,7 +59,7 @@ def main() -> None:
         f"bands={index.bands} rows={index.rows} shingle_words={index.shingler.k}"
     )
     with tempfile.TemporaryDirectory(prefix="bench-dedup-") as tmp:
-        targets = [("sqlite", f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/speed.db")]
+        targets = [("sqlite", f"sqlite:///{tmp}/bench.db", f"sqlite:///{tmp}/speed-{{}}.db")]
         if args.postgres:
             targets.append(("postgresql", args.postgres, args.postgres))
         if "minhash" in wanted:
@@ -73,8 +73,11 @@ def main() -> None:
                     if "perturb" in wanted:
                         perturb.report(engine, index, articles, ids, sample=args.perturb_sample, label=name)
             if "speed" in wanted:
-                with corpus.fresh_database(speed_url) as engine:
-                    speed.report(engine, articles, label=name)
+                with (
+                    corpus.fresh_database(speed_url.format("path")) as engine,
+                    corpus.fresh_database(speed_url.format("base")) as baseline,
+                ):
+                    speed.report(engine, baseline, articles, label=name)
         if "growth" in wanted:
             growth.report(f"sqlite:///{tmp}/growth.db", articles, maximum=args.growth_max)
 

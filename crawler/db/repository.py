@@ -42,7 +42,7 @@ class Repository:
 
     def fingerprints(self, articles: Sequence[Article]) -> list[Fingerprint]:
         """The deduplication fingerprints of *articles* (pure CPU; see :meth:`store_articles`)."""
-        return [self.dedup.fingerprint(a.body) for a in articles]
+        return self.dedup.fingerprints([a.body for a in articles])
 
     def store_articles(
         self, articles: Sequence[Article], fingerprints: Sequence[Fingerprint] | None = None

@@ -39,7 +39,6 @@ class IndexBatch:
         self.entries: dict[Ref, Entry] = {}  # stored candidates and registered batch articles
         self._stored: list[list[Candidate]] = []  # per position: stored candidates, measured
         self._batch_keys: dict[int, list[New]] = defaultdict(list)
-        self._shingles: dict[int, np.ndarray] = {}  # per position
         self._adds: list[tuple[Ref, Fingerprint]] = []
         self._removes: list[int] = []
 
@@ -135,7 +134,7 @@ class IndexBatch:
         if fp.signature.size == 0:
             return
         entry = Entry(ref, fp.signature, canonical_url, site, source, duplicate_of, story_id, fp.folded)
-        entry.shingles = self._shingles.get(pos)
+        entry.shingles = fp.shingles
         self.entries[ref] = entry
         if isinstance(ref, New):
             for key in fp.keys:
@@ -156,10 +155,8 @@ class IndexBatch:
     # --- internals --------------------------------------------------------------------
 
     def _own_shingles(self, pos: int) -> np.ndarray:
-        if pos not in self._shingles:
-            fp = self.prints[pos]
-            self._shingles[pos] = self.index.shingles(fp.folded if fp else "")
-        return self._shingles[pos]
+        fp = self.prints[pos]
+        return fp.shingles if fp is not None else np.empty(0, dtype=np.uint64)
 
     def _entry_shingles(self, entry: Entry) -> np.ndarray:
         if entry.shingles is None:

@@ -20,11 +20,23 @@ next. :data:`SCHEME` names the scheme; the index refuses an index built with ano
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SCHEME", "Shingler", "Signature", "band_keys", "jaccard", "lead_key", "shingle_set", "word_hashes"]
+__all__ = [
+    "SCHEME",
+    "Shingler",
+    "Signature",
+    "band_keys",
+    "band_keys_many",
+    "jaccard",
+    "lead_key",
+    "shingle_set",
+    "word_hashes",
+    "word_hashes_many",
+]
 
 #: Version of the shingling + hashing scheme; stored with the index.
 SCHEME = "w{k}-cp64-mas64-s{seed}"
@@ -35,6 +47,7 @@ _WORD_CHARS = np.array([chr(c).isalnum() or c == 0x5F for c in range(_BMP)], dty
 _K_CHAR = np.uint64(0x9E3779B97F4A7C15)
 _K_POS = np.uint64(0xD1B54A32D192ED03)
 _SHIFT32 = np.uint64(32)
+_CHUNK_SHINGLES = 100_000
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:
@@ -46,16 +59,22 @@ def _splitmix(x: np.ndarray) -> np.ndarray:
 
 
 def word_hashes(text: str) -> np.ndarray:
-    """64-bit hashes of the words of *text*, in order (equal words, equal hashes).
+    """64-bit hashes of the words of *text*, in order (equal words, equal hashes)."""
+    return word_hashes_many([text])[0]
+
+
+def word_hashes_many(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`word_hashes` of several texts in one pass: (hashes, text index of each word).
 
     Each character is mixed with its position in its word and the mixed values of a
-    word are summed, then mixed again: one pass of array operations over the text.
+    word are summed, then mixed again: a few array operations over all the texts.
     """
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    joined = "\x00".join(texts)  # NUL is not a word character: words never span two texts
+    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
     is_word = _WORD_CHARS[np.minimum(cp, _BMP - 1)] & (cp < _BMP)
     pos = np.flatnonzero(is_word)
     if len(pos) == 0:
-        return np.empty(0, dtype=np.uint64)
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     first = np.empty(len(pos), dtype=bool)  # does this word character start a word?
     first[0] = True
     np.not_equal(pos[1:], pos[:-1] + 1, out=first[1:])
@@ -63,7 +82,9 @@ def word_hashes(text: str) -> np.ndarray:
     in_word = pos - pos[starts][np.cumsum(first) - 1]
     with np.errstate(over="ignore"):
         mixed = _splitmix(cp[pos].astype(np.uint64) * _K_CHAR + in_word.astype(np.uint64) * _K_POS)
-        return _splitmix(np.add.reduceat(mixed, starts))
+        hashes = _splitmix(np.add.reduceat(mixed, starts))
+    text_starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    return hashes, np.searchsorted(text_starts, pos[starts], side="right") - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,24 +137,53 @@ class Shingler:
 
     def shingles_of_words(self, words: np.ndarray) -> np.ndarray:
         """:meth:`shingles` from the :func:`word_hashes` of a text."""
-        if len(words) < self.k:
-            return np.empty(0, dtype=np.uint64)
+        shingles, _ = self.shingles_many(words, np.zeros(len(words), dtype=np.int64))
+        return shingles
+
+    def shingles_many(self, words: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Shingles of several texts (:func:`word_hashes_many`): (hashes, text index), sorted by
+        text then hash, distinct within each text."""
         n = len(words) - self.k + 1
+        if n <= 0:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
         with np.errstate(over="ignore"):
             acc = words[:n] * self._mult[0]
             for i in range(1, self.k):
                 acc = acc + words[i : n + i] * self._mult[i]
-            return np.unique(_splitmix(acc))
+            acc = _splitmix(acc)
+        within = docs[:n] == docs[self.k - 1 :]  # the k words belong to one text
+        acc, owner = acc[within], docs[:n][within]
+        order = np.lexsort((acc, owner))
+        acc, owner = acc[order], owner[order]
+        distinct = np.ones(len(acc), dtype=bool)
+        distinct[1:] = (acc[1:] != acc[:-1]) | (owner[1:] != owner[:-1])
+        return acc[distinct], owner[distinct]
 
     def signature_of_shingles(self, shingles: np.ndarray) -> Signature:
-        if len(shingles) == 0:
-            return Signature(np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32), 0)
-        with np.errstate(over="ignore"):
-            permuted = np.multiply.outer(shingles, self._a)
-            permuted += self._b
-        # The minimum of the top 32 bits is the top 32 bits of the minimum.
-        minima = (permuted.min(axis=0) >> _SHIFT32).astype(np.uint32)
-        return Signature(minima, len(shingles))
+        values, sizes = self.signatures_many(shingles, np.zeros(len(shingles), dtype=np.int64), 1)
+        return Signature(values[0], int(sizes[0]))
+
+    def signatures_many(self, shingles: np.ndarray, owner: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash values (``count`` x ``num_perm`` uint32) and shingle counts of *count* texts,
+        from :meth:`shingles_many` (sorted by owner). A text without shingles gets all-ones."""
+        sizes = np.bincount(owner, minlength=count)
+        values = np.full((count, self.num_perm), 0xFFFFFFFF, dtype=np.uint32)
+        bounds = np.concatenate(([0], np.cumsum(sizes)))
+        done = 0
+        while done < count:  # chunks of texts, ~100k shingles each, to bound memory
+            stop = int(np.searchsorted(bounds, bounds[done] + _CHUNK_SHINGLES, side="right")) - 1
+            stop = min(max(stop, done + 1), count)
+            lo, hi = bounds[done], bounds[stop]
+            nonempty = np.flatnonzero(sizes[done:stop]) + done
+            if hi > lo:
+                with np.errstate(over="ignore"):
+                    permuted = np.multiply.outer(shingles[lo:hi], self._a)
+                    permuted += self._b
+                minima = np.minimum.reduceat(permuted, bounds[nonempty] - lo, axis=0)
+                # The minimum of the top 32 bits is the top 32 bits of the minimum.
+                values[nonempty] = (minima >> _SHIFT32).astype(np.uint32)
+            done = stop
+        return values, sizes
 
     def signature(self, folded: str) -> Signature:
         """MinHash signature of the folded text (see :func:`crawler.text.arabic.fold`)."""
@@ -142,15 +192,20 @@ class Shingler:
 
 def band_keys(sig: Signature, bands: int, rows: int) -> list[int]:
     """One signed 64-bit key per LSH band (band number mixed in), for a BIGINT column."""
-    if bands * rows > len(sig.values):
-        raise ValueError(f"bands*rows = {bands * rows} exceeds num_perm = {len(sig.values)}")
-    grid = sig.values[: bands * rows].astype(np.uint64).reshape(bands, rows)
-    with np.errstate(over="ignore"):
-        acc = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-        for col in range(rows):
-            acc = _splitmix(acc ^ (grid[:, col] + np.uint64(col + 1) * np.uint64(0xD1B54A32D192ED03)))
-    keys: list[int] = acc.view(np.int64).tolist()
+    keys: list[int] = band_keys_many(sig.values[None, :], bands, rows)[0].tolist()
     return keys
+
+
+def band_keys_many(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """:func:`band_keys` of a (texts x num_perm) matrix of MinHash values: int64 (texts x bands)."""
+    if bands * rows > values.shape[1]:
+        raise ValueError(f"bands*rows = {bands * rows} exceeds num_perm = {values.shape[1]}")
+    grid = values[:, : bands * rows].astype(np.uint64).reshape(len(values), bands, rows)
+    with np.errstate(over="ignore"):
+        acc = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64) * _K_CHAR, grid.shape[:2])
+        for col in range(rows):
+            acc = _splitmix(acc ^ (grid[:, :, col] + np.uint64(col + 1) * _K_POS))
+    return acc.view(np.int64)
 
 
 def lead_key(words: np.ndarray, count: int) -> int:

@@ -4,7 +4,7 @@ The store step works per batch, inside its write transaction (see
 :class:`crawler.dedup.batch.IndexBatch` and :mod:`crawler.db.store`)::
 
     index = NearDuplicateIndex()                       # thresholds are settings
-    prints = [index.fingerprint(a.body) for a in batch]  # pure CPU, picklable: may run elsewhere
+    prints = index.fingerprints([a.body for a in batch])  # pure CPU, picklable: may run elsewhere
     with engine.begin() as conn:
         lookup = index.batch(conn)                     # the index lock, once per batch
         lookup.prefetch(prints)                        # one key query, one signature query, one body query
@@ -38,7 +38,7 @@ import numpy as np
 
 from crawler.db import neardup as sql
 from crawler.dedup.hashing import folded_hash
-from crawler.dedup.minhash import Shingler, Signature, band_keys, jaccard, lead_key, word_hashes
+from crawler.dedup.minhash import Shingler, Signature, band_keys_many, jaccard, lead_key, word_hashes_many
 from crawler.exceptions import CrawlerError
 from crawler.text.arabic import fold
 
@@ -81,13 +81,15 @@ class Fingerprint:
     """What deduplication needs of a body; a pure function of it (picklable).
 
     ``keys`` are the LSH band keys and the opening-words key (empty when the body is
-    shorter than one shingle: such bodies are matched by ``content_hash`` only).
+    shorter than one shingle: such bodies are matched by ``content_hash`` only);
+    ``shingles`` its distinct shingle hashes, for exact checks against candidates.
     """
 
     folded: str
     content_hash: str | None
     signature: Signature
     keys: tuple[int, ...]
+    shingles: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64), repr=False, compare=False)
 
 
 @dataclass
@@ -208,16 +210,30 @@ class NearDuplicateIndex:
 
     def fingerprint(self, body: str | None) -> Fingerprint:
         """Fold *body* (display form) and compute its content hash, signature and keys."""
-        folded = fold(body or "")
-        words = word_hashes(folded)
-        shingles = self.shingler.shingles_of_words(words)
-        sig = self.shingler.signature_of_shingles(shingles)
-        keys: tuple[int, ...] = ()
-        if sig.size:
-            keys = tuple(band_keys(sig, self.bands, self.rows))
-            if self.lead_words and len(words) >= self.lead_words:
-                keys += (lead_key(words, self.lead_words),)
-        return Fingerprint(folded, folded_hash(folded), sig, keys)
+        return self.fingerprints([body])[0]
+
+    def fingerprints(self, bodies: Sequence[str | None]) -> list[Fingerprint]:
+        """:meth:`fingerprint` of several bodies, computed together (a few array operations
+        for the whole batch rather than per body)."""
+        folded = [fold(b or "") for b in bodies]
+        words, word_owner = word_hashes_many(folded)
+        shingles, owner = self.shingler.shingles_many(words, word_owner)
+        values, sizes = self.shingler.signatures_many(shingles, owner, len(folded))
+        keys = band_keys_many(values, self.bands, self.rows).tolist()
+        word_bounds = np.searchsorted(word_owner, np.arange(len(folded) + 1))
+        shingle_bounds = np.searchsorted(owner, np.arange(len(folded) + 1))
+        prints = []
+        for i, text in enumerate(folded):
+            size = int(sizes[i])
+            text_keys: tuple[int, ...] = ()
+            if size:
+                text_keys = tuple(keys[i])
+                own_words = words[word_bounds[i] : word_bounds[i + 1]]
+                if self.lead_words and len(own_words) >= self.lead_words:
+                    text_keys += (lead_key(own_words, self.lead_words),)
+            own_shingles = shingles[shingle_bounds[i] : shingle_bounds[i + 1]]
+            prints.append(Fingerprint(text, folded_hash(text), Signature(values[i], size), text_keys, own_shingles))
+        return prints
 
     def shingles(self, folded: str) -> np.ndarray:
         return self.shingler.shingles(folded)

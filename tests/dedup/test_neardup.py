@@ -92,3 +92,15 @@ def test_invalid_parameters_are_refused_with_a_clear_message() -> None:
         NearDuplicateIndex(bands=100, rows=2, num_perm=128)
     with pytest.raises(NearDuplicateConfigError, match=">= 0"):
         NearDuplicateIndex(min_shared_shingles=-1)
+
+
+def test_fingerprints_of_a_batch_equal_those_of_each_body() -> None:
+    index = NearDuplicateIndex()
+    bodies = [body(article(20)), "", None, "خبر", body(article(21)) + "\n\nالمصدر: وكالة", "a b c d"]
+    together = index.fingerprints(bodies)
+    for text, fp in zip(bodies, together, strict=True):
+        alone = index.fingerprint(text)
+        assert (fp.folded, fp.content_hash, fp.keys) == (alone.folded, alone.content_hash, alone.keys)
+        assert fp.signature.size == alone.signature.size
+        assert np.array_equal(fp.signature.values, alone.signature.values)
+        assert np.array_equal(fp.shingles, index.shingles(fold(text or "")))
