@@ -30,16 +30,10 @@ SECTIONS = ("minhash", "pairs", "perturb", "speed", "growth")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=None, help="folder of the corpus zips")
-    parser.add_argument(
-        "--postgres", default=None, help="also run pairs/perturb/speed on this PostgreSQL server"
-    )
-    parser.add_argument(
-        "--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}"
-    )
+    parser.add_argument("--postgres", default=None, help="also run pairs/perturb/speed on this PostgreSQL server")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated subset of {SECTIONS}")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N corpus articles (0: all)")
     parser.add_argument("--perturb-sample", type=int, default=2000, help="articles to perturb")
     parser.add_argument("--growth-max", type=int, default=1_000_000, help="largest index size for growth")

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, aliased
 
 from crawler.db.articles_sql import originals_by_hash, parse_iso
 from crawler.db.models import ArticleRow, ArticleVersion, CrawlRun
-from crawler.db.store import Dedup, StoreOutcome, store_batch
+from crawler.db.store import StoreOutcome, store_batch
+from crawler.dedup.config import Dedup
 from crawler.dedup.neardup import Fingerprint
 from crawler.items import Article
 

@@ -21,14 +21,15 @@ written, and the index lock taken once (:meth:`NearDuplicateIndex.batch`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from crawler.db import articles_sql as q
-from crawler.dedup.neardup import NO_MATCH, Fingerprint, Match, NearDuplicateIndex, New, Ref, ref_order, story_id_for
+from crawler.dedup.config import Dedup
+from crawler.dedup.neardup import NO_MATCH, Fingerprint, Match, New, Ref, ref_order, story_id_for
 from crawler.dedup.sources import GroupMember, plan_relink
 from crawler.items import Article
 
@@ -43,20 +44,6 @@ class StoreOutcome:
     article_id: int
     duplicate_of: str | None = None  # canonical URL of the original
     story_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Dedup:
-    """How the store step deduplicates: the near-duplicate index (its thresholds are
-    settings) and, for source-line linking, each crawled site's names
-    (``{site: (alias, ...)}`` from the sites file)."""
-
-    index: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
-    sites: Mapping[str, Sequence[str]] = field(default_factory=dict)
-
-    def fingerprints(self, bodies: Sequence[str | None]) -> list[Fingerprint]:
-        """Pure CPU and picklable: may run in a worker thread or process before storing."""
-        return self.index.fingerprints(bodies)
 
 
 def store_batch(

@@ -18,9 +18,7 @@ from crawler.text.arabic import fold
 __all__ = ["GroupMember", "Relink", "named_site", "plan_relink"]
 
 # Labels that introduce the attribution, removed before matching: المصدر: / نقلاً عن / source:
-_LABEL_RE = re.compile(
-    r"^\s*(?:المصدر|مصدر|المصادر|نقلا عن|نقلا من|عن|via|source)\s*[:：\-–]?\s*", re.IGNORECASE
-)
+_LABEL_RE = re.compile(r"^\s*(?:المصدر|مصدر|المصادر|نقلا عن|نقلا من|عن|via|source)\s*[:：\-–]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ __all__ = [
     "make_twins",
     "registrable_domain",
     "same_site",
+    "site_twins",
 ]
 
 #: host -> (scheme, host) that every spelling of the site is folded to.
@@ -168,6 +169,17 @@ def make_twins(*origins: str, prefixes: Collection[str] = _TWIN_PREFIXES) -> dic
     return twins
 
 
+def site_twins(main_url: str, hosts: Collection[str]) -> dict[str, tuple[str, str]]:
+    """Twins of a site from its configuration: *hosts* (``same_site_hosts``, e.g.
+    ``m.example.com``) and the main host are all folded onto the scheme and host of
+    *main_url* (the site's first start URL, feed or sitemap)."""
+    parts = urlsplit(main_url)
+    scheme, main = parts.scheme.lower(), _ascii_host(parts.hostname or "", main_url)
+    if scheme not in _DEFAULT_PORTS or not main:
+        raise InvalidURLError(f"not an http(s) URL: {main_url!r}")
+    return {_ascii_host(h.lower(), main_url): (scheme, main) for h in (main, *hosts)}
+
+
 @lru_cache(maxsize=65536)
 def registrable_domain(host: str) -> str:
     """``news.bbc.co.uk`` -> ``bbc.co.uk`` (bundled public-suffix list, no network); IPs unchanged."""
@@ -210,9 +222,7 @@ def choose_canonical(
         if not candidate or not candidate.strip():
             continue
         try:
-            resolved = canonicalize(
-                urljoin(fetched_url, candidate.strip()), twins=twins, drop_params=drop_params
-            )
+            resolved = canonicalize(urljoin(fetched_url, candidate.strip()), twins=twins, drop_params=drop_params)
         except InvalidURLError:
             continue
         if not same_site(resolved, fetched, twins=twins):

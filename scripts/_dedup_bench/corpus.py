@@ -83,9 +83,7 @@ def load(folder: Path, *, limit: int = 0) -> list[BenchArticle]:
     return out
 
 
-def insert_article(
-    conn: Connection, a: BenchArticle, *, url: str | None = None, body: str | None = None
-) -> int:
+def insert_article(conn: Connection, a: BenchArticle, *, url: str | None = None, body: str | None = None) -> int:
     now = datetime.now(UTC)
     row = {
         "canonical_url": url or a.canonical,

@@ -84,6 +84,4 @@ def report(url: str, articles: list[BenchArticle], *, maximum: int) -> None:
                 f" RSS {rss_mib():5.0f} MiB (filled in {fill:.0f} s)"
             )
     if len(results) > 1:
-        print(
-            f"  lookup time at {results[-1][0]:,} / at {results[0][0]:,}: {results[-1][1] / results[0][1]:.2f}x"
-        )
+        print(f"  lookup time at {results[-1][0]:,} / at {results[0][0]:,}: {results[-1][1] / results[0][1]:.2f}x")

@@ -19,9 +19,7 @@ from .corpus import BenchArticle, insert_article
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def build(
-    engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], batch: int = 200
-) -> list[int]:
+def build(engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], batch: int = 200) -> list[int]:
     """Store every article and index every one of them (copies too), so that each stored
     pair can be compared with brute force; returns the article ids in corpus order."""
     ids: list[int] = []
@@ -42,9 +40,7 @@ def brute_force(shingles: list[np.ndarray]) -> dict[tuple[int, int], float]:
     values = np.concatenate([s for s in shingles if len(s)]) if sizes.sum() else np.empty(0, np.uint64)
     _, column = np.unique(values, return_inverse=True)
     rows = np.repeat(np.arange(len(shingles)), sizes)
-    matrix = sp.csr_matrix(
-        (np.ones(len(values), np.int32), (rows, column)), shape=(len(shingles), column.max() + 1)
-    )
+    matrix = sp.csr_matrix((np.ones(len(values), np.int32), (rows, column)), shape=(len(shingles), column.max() + 1))
     transposed = matrix.T.tocsr()
     out: dict[tuple[int, int], float] = {}
     for start in range(0, len(shingles), 2000):
@@ -53,16 +49,12 @@ def brute_force(shingles: list[np.ndarray]) -> dict[tuple[int, int], float]:
         keep = r < c
         r, c, v = r[keep], c[keep], v[keep]
         jac = v / (sizes[r] + sizes[c] - v)
-        for a, b, j in zip(
-            r[jac >= 0.2].tolist(), c[jac >= 0.2].tolist(), jac[jac >= 0.2].tolist(), strict=True
-        ):
+        for a, b, j in zip(r[jac >= 0.2].tolist(), c[jac >= 0.2].tolist(), jac[jac >= 0.2].tolist(), strict=True):
             out[(a, b)] = j
     return out
 
 
-def report(
-    engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], ids: list[int], label: str
-) -> None:
+def report(engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], ids: list[int], label: str) -> None:
     print(f"\n== pairs [{label}]: near-duplicate index vs brute-force exact Jaccard (same 3-word shingles)")
     folded = [fold(a.body) for a in articles]
     started = time.perf_counter()

@@ -25,9 +25,7 @@ def sentences(text: str) -> list[str]:
 
 
 def _add_tashkeel(t: str, rnd: random.Random) -> str:
-    return "".join(
-        c + rnd.choice(_HARAKAT) if "\u0621" <= c <= "\u064a" and rnd.random() < 0.4 else c for c in t
-    )
+    return "".join(c + rnd.choice(_HARAKAT) if "\u0621" <= c <= "\u064a" and rnd.random() < 0.4 else c for c in t)
 
 
 def _letter_variants(t: str, rnd: random.Random) -> str:
@@ -116,9 +114,7 @@ def report(
 ) -> None:
     print(f"\n== perturbations [{label}]: variants of stored articles must be found as copies")
     rnd = random.Random(4)
-    eligible = [
-        i for i, a in enumerate(articles) if len(fold(a.body).split()) >= 50 and len(sentences(a.body)) >= 2
-    ]
+    eligible = [i for i, a in enumerate(articles) if len(fold(a.body).split()) >= 50 and len(sentences(a.body)) >= 2]
     chosen = rnd.sample(eligible, min(sample, len(eligible)))
     pool = [s for i in rnd.sample(range(len(articles)), 2000) for s in sentences(articles[i].body)]
     titles = [a.title for a in articles if a.title]
@@ -165,6 +161,4 @@ def _same_topic(
         f"linked as one story: {storied / n:.2%} ({storied})"
     )
     for x, y, j in merged[:8]:
-        print(
-            f"      J={j:.2f} {articles[x].site}: {articles[x].canonical[-50:]} | {articles[y].canonical[-50:]}"
-        )
+        print(f"      J={j:.2f} {articles[x].site}: {articles[x].canonical[-50:]} | {articles[y].canonical[-50:]}")

@@ -12,7 +12,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 
 from crawler.db.models import ArticleRow
-from crawler.db.store import Dedup, store_batch
+from crawler.db.store import store_batch
+from crawler.dedup.config import Dedup
 from crawler.dedup.hashing import folded_hash
 from crawler.dedup.minhash import band_keys, word_hashes
 from crawler.dedup.urls import canonicalize

@@ -142,9 +142,7 @@ class TestChooseCanonical:
     fetched = "https://m.e.com/news/1?utm_source=fb"
 
     def test_prefers_rel_canonical_on_the_same_site(self) -> None:
-        got = choose_canonical(
-            self.fetched, rel_canonical="https://www.e.com/news/1-slug", og_url="https://x.e.com/o"
-        )
+        got = choose_canonical(self.fetched, rel_canonical="https://www.e.com/news/1-slug", og_url="https://x.e.com/o")
         assert got == "https://www.e.com/news/1-slug"
 
     def test_falls_back_to_og_url_then_to_the_fetched_url(self) -> None:
