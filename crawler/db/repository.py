@@ -146,6 +146,23 @@ class Repository:
             results = [r for r in results if tag in r[0].tags][offset : offset + limit]
         return results
 
+    def copy_sites(self, canonical_urls: Iterable[str]) -> dict[str, list[str]]:
+        """{canonical URL: the distinct sites of its stored copies, sorted} (the sites that
+        also ran the story), for the given originals."""
+        copy = aliased(ArticleRow)
+        urls = list(dict.fromkeys(canonical_urls))
+        found: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(urls), 500):
+                stmt = (
+                    select(ArticleRow.canonical_url, copy.site)
+                    .join(copy, copy.duplicate_of_id == ArticleRow.id)
+                    .where(ArticleRow.canonical_url.in_(urls[start : start + 500]), copy.site.is_not(None))
+                )
+                for url, site in conn.execute(stmt):
+                    found.setdefault(url, set()).add(site)
+        return {url: sorted(sites) for url, sites in found.items()}
+
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every stored article, streamed in id order."""
         with Session(self.engine) as session:
