@@ -73,7 +73,9 @@ def main() -> None:
                 ):
                     speed.report(engine, baseline, articles, label=name)
         if "growth" in wanted:
-            growth.report(f"sqlite:///{tmp}/growth.db", articles, maximum=args.growth_max)
+            growth.report(f"sqlite:///{tmp}/growth.db", articles, maximum=args.growth_max, label="sqlite")
+            if args.postgres:
+                growth.report(args.postgres, articles, maximum=args.growth_max, label="postgresql")
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ def add_entries(conn: Connection, entries: Sequence[IndexEntry]) -> None:
         insert(_signatures),
         [{"article_id": e.article_id, "size": e.size, "signature": e.signature} for e in entries],
     )
-    bands = [(k, e.article_id) for e in entries for k in sorted(set(e.keys))]
+    bands = sorted((k, e.article_id) for e in entries for k in set(e.keys))  # in key order: fewer page visits
     if bands:
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         conn.exec_driver_sql(f"INSERT INTO near_dup_bands (key, article_id) VALUES ({mark}, {mark})", bands)

@@ -160,7 +160,7 @@ class Repository:
                     .where(ArticleRow.canonical_url.in_(urls[start : start + 500]), copy.site.is_not(None))
                 )
                 for url, site in conn.execute(stmt):
-                    found.setdefault(url, set()).add(site)
+                    found.setdefault(url, set()).add(str(site))
         return {url: sorted(sites) for url, sites in found.items()}
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:

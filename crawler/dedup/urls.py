@@ -12,7 +12,7 @@ What it does, in order:
   dropped, fragment dropped; AMP cache and viewer URLs (``*.cdn.ampproject.org/c/s/``,
   ``google.com/amp/s/``) unwrapped to the publisher's URL;
 - host twins folded when the site says so (``www.``/``m.``/``amp.`` spellings of one
-  site, see :func:`make_twins`); an ``amp.`` host otherwise becomes ``www.`` (or the
+  site, see :func:`crawler.dedup.canonical.make_twins`); an ``amp.`` host otherwise becomes ``www.`` (or the
   parent host when it is itself a sub-domain);
 - percent-escapes normalised: unreserved characters decoded, the rest upper-case hex,
   raw non-ASCII characters encoded as UTF-8, and byte runs that are not UTF-8 read as
@@ -29,20 +29,11 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 import tldextract
 
-__all__ = [
-    "InvalidURLError",
-    "Twins",
-    "canonicalize",
-    "choose_canonical",
-    "make_twins",
-    "registrable_domain",
-    "same_site",
-    "site_twins",
-]
+__all__ = ["InvalidURLError", "Twins", "canonicalize", "registrable_domain"]
 
 #: host -> (scheme, host) that every spelling of the site is folded to.
 Twins = Mapping[str, tuple[str, str]]
@@ -52,8 +43,8 @@ class InvalidURLError(ValueError):
     """Raised by :func:`canonicalize` for a link that is not an http(s) URL with a host."""
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-_TWIN_PREFIXES = ("www.", "m.", "mobile.", "amp.", "ar.m.")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+TWIN_PREFIXES = ("www.", "m.", "mobile.", "amp.", "ar.m.")
 
 _TRACKING_RE = re.compile(
     r"utm_\w*|mc_\w+|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|twclid|ttclid|igshid|igsh"
@@ -136,48 +127,18 @@ def canonicalize(url: str, *, twins: Twins | None = None, drop_params: Collectio
         raise InvalidURLError(f"not a valid URL: {url!r} ({exc})") from None
     scheme = parts.scheme.lower()
     host = parts.hostname or ""
-    if scheme not in _DEFAULT_PORTS or not host:
+    if scheme not in DEFAULT_PORTS or not host:
         raise InvalidURLError(f"not an http(s) URL with a host: {url!r}")
     unwrapped = _unwrap_amp_cache(host, parts.path, parts.query)
     if unwrapped is not None:
         return canonicalize(unwrapped, twins=twins, drop_params=drop_params)
-    scheme, host = _fold_host(scheme, _ascii_host(host, url), twins)
+    scheme, host = _fold_host(scheme, ascii_host(host, url), twins)
     netloc = f"[{host}]" if ":" in host else host
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
+    if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     path = _normalize_path(parts.path)
     query = _normalize_query(parts.query, drop_params)
     return f"{scheme}://{netloc}{path}?{query}" if query else f"{scheme}://{netloc}{path}"
-
-
-def make_twins(*origins: str, prefixes: Collection[str] = _TWIN_PREFIXES) -> dict[str, tuple[str, str]]:
-    """Twins mapping for sites served under several host spellings.
-
-    ``make_twins("https://www.youm7.com")`` folds ``youm7.com``, ``m.youm7.com``,
-    ``amp.youm7.com``... and ``http://`` onto ``https://www.youm7.com``. Pass every
-    preferred origin of one site (or of several sites) at once.
-    """
-    twins: dict[str, tuple[str, str]] = {}
-    for origin in origins:
-        parts = urlsplit(origin if "://" in origin else f"https://{origin}")
-        scheme, host = parts.scheme.lower(), _ascii_host(parts.hostname or "", origin)
-        if scheme not in _DEFAULT_PORTS or not host:
-            raise InvalidURLError(f"not an http(s) origin: {origin!r}")
-        base = _strip_prefix(host, prefixes)
-        for spelling in (base, *(p + base for p in prefixes)):
-            twins[spelling] = (scheme, host)
-    return twins
-
-
-def site_twins(main_url: str, hosts: Collection[str]) -> dict[str, tuple[str, str]]:
-    """Twins of a site from its configuration: *hosts* (``same_site_hosts``, e.g.
-    ``m.example.com``) and the main host are all folded onto the scheme and host of
-    *main_url* (the site's first start URL, feed or sitemap)."""
-    parts = urlsplit(main_url)
-    scheme, main = parts.scheme.lower(), _ascii_host(parts.hostname or "", main_url)
-    if scheme not in _DEFAULT_PORTS or not main:
-        raise InvalidURLError(f"not an http(s) URL: {main_url!r}")
-    return {_ascii_host(h.lower(), main_url): (scheme, main) for h in (main, *hosts)}
 
 
 @lru_cache(maxsize=65536)
@@ -188,55 +149,10 @@ def registrable_domain(host: str) -> str:
     return ext.top_domain_under_public_suffix or host
 
 
-def same_site(url_a: str, url_b: str, *, twins: Twins | None = None) -> bool:
-    """True when both URLs are on one registrable domain or are twins of one site."""
-    host_a = (urlsplit(url_a).hostname or "").rstrip(".")
-    host_b = (urlsplit(url_b).hostname or "").rstrip(".")
-    if not host_a or not host_b:
-        return False
-    if registrable_domain(host_a) == registrable_domain(host_b):
-        return True
-    if twins and host_a in twins and host_b in twins:
-        return twins[host_a][1] == twins[host_b][1]
-    return False
-
-
-def choose_canonical(
-    fetched_url: str,
-    *,
-    rel_canonical: str | None = None,
-    og_url: str | None = None,
-    twins: Twins | None = None,
-    drop_params: Collection[str] = (),
-) -> str:
-    """The page's own canonical URL when it is trustworthy, else the fetched URL, canonicalised.
-
-    ``rel=canonical`` is preferred to ``og:url``. A candidate is used only when it is
-    an http(s) URL (relative ones are resolved against *fetched_url*) on the same site
-    (:func:`same_site`), and not the site's home page while the fetched page is not
-    (a common template bug that would merge every article into one).
-    """
-    fetched = canonicalize(fetched_url, twins=twins, drop_params=drop_params)
-    fetched_is_home = urlsplit(fetched).path in ("", "/")
-    for candidate in (rel_canonical, og_url):
-        if not candidate or not candidate.strip():
-            continue
-        try:
-            resolved = canonicalize(urljoin(fetched_url, candidate.strip()), twins=twins, drop_params=drop_params)
-        except InvalidURLError:
-            continue
-        if not same_site(resolved, fetched, twins=twins):
-            continue
-        if urlsplit(resolved).path in ("", "/") and not urlsplit(resolved).query and not fetched_is_home:
-            continue
-        return resolved
-    return fetched
-
-
 # --- helpers -----------------------------------------------------------------------------
 
 
-def _ascii_host(host: str, url: str) -> str:
+def ascii_host(host: str, url: str) -> str:
     host = host.rstrip(".")
     if host.isascii():
         return host
@@ -246,7 +162,7 @@ def _ascii_host(host: str, url: str) -> str:
         raise InvalidURLError(f"invalid host name in {url!r}: {exc}") from None
 
 
-def _strip_prefix(host: str, prefixes: Collection[str]) -> str:
+def strip_prefix(host: str, prefixes: Collection[str]) -> str:
     for prefix in sorted(prefixes, key=len, reverse=True):
         if host.startswith(prefix) and host.count(".") > prefix.count("."):
             return host[len(prefix) :]

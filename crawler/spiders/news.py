@@ -28,7 +28,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.dedup.urls import Twins, canonicalize, choose_canonical, site_twins
+from crawler.dedup.canonical import choose_canonical, site_twins
+from crawler.dedup.urls import Twins, canonicalize
 from crawler.discover import (
     Entry,
     looks_like_article_url,

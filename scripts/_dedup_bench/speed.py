@@ -25,9 +25,14 @@ from .corpus import BenchArticle
 STAGES = ("canonicalize", "display", "fingerprint", "lock", "prefetch", "resolve", "write", "commit")
 
 
-def rss_mib() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+def rss_mib(kind: str = "RssAnon") -> float:
+    """Resident memory of this process in MiB: ``RssAnon`` (its own memory) or ``RssFile``
+    (file pages mapped in, e.g. SQLite's memory-mapped database: the OS page cache)."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(kind + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _item(a: BenchArticle, url: str, body: str, now: str) -> Article:
@@ -142,6 +147,7 @@ def report(engine: Engine, baseline: Engine, articles: list[BenchArticle], *, la
     split = fingerprint_split(articles, dedup)
     print("  fingerprint, by part: " + ", ".join(f"{k} {v * 1e6:.0f} us" for k, v in split.items()))
     print(
-        f"  memory: RSS {rss_before:.0f} MiB before, {rss_mib():.0f} MiB after; "
+        f"  memory: anonymous RSS {rss_before:.0f} MiB before, {rss_mib():.0f} MiB after "
+        f"(+ {rss_mib('RssFile'):.0f} MiB of mapped files); "
         f"peak RSS of the process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
     )

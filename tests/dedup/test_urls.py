@@ -1,4 +1,4 @@
-"""Canonical URLs (crawler.dedup.urls): one spelling per article."""
+"""Canonical URLs (crawler.dedup.urls, crawler.dedup.canonical): one spelling per article."""
 
 from __future__ import annotations
 
@@ -6,14 +6,8 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.dedup.urls import (
-    InvalidURLError,
-    canonicalize,
-    choose_canonical,
-    make_twins,
-    registrable_domain,
-    same_site,
-)
+from crawler.dedup.canonical import choose_canonical, make_twins, same_site, site_twins
+from crawler.dedup.urls import InvalidURLError, canonicalize, registrable_domain
 
 
 @pytest.mark.parametrize(
@@ -169,3 +163,12 @@ class TestChooseCanonical:
         assert choose_canonical(self.fetched, rel_canonical="javascript:void(0)", og_url="  ") == (
             "https://m.e.com/news/1"
         )
+
+
+def test_site_twins_fold_the_configured_hosts_onto_the_main_one() -> None:
+    twins = site_twins("https://www.e.com/", ["m.e.com", "E-News.net"])
+    assert canonicalize("http://m.e.com/a?utm_source=x", twins=twins) == "https://www.e.com/a"
+    assert canonicalize("https://e-news.net/a", twins=twins) == "https://www.e.com/a"
+    assert canonicalize("https://e.com/a", twins=twins) == "https://e.com/a"  # not listed: left alone
+    with pytest.raises(InvalidURLError, match="not an http"):
+        site_twins("ftp://e.com/", [])
