@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from crawler.db import neardup as neardup_sql
 from crawler.db.articles_sql import originals_by_hash, parse_iso
 from crawler.db.models import ArticleRow, ArticleVersion, CrawlRun
 from crawler.db.store import StoreOutcome, store_batch
@@ -67,6 +68,32 @@ class Repository:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def rebuild_index(self, batch: int = 500) -> int:
+        """Rebuild the near-duplicate index from the stored originals (after an upgrade that
+        changed the index scheme); returns how many articles were indexed. Copies stay
+        linked as they are. Run it while no crawl is storing."""
+        index = self.dedup.index
+        with self.engine.begin() as conn:
+            neardup_sql.lock_index(conn)
+            neardup_sql.clear_index(conn)
+            index.checked.clear()
+            index.check_params(conn)
+        done, last = 0, 0
+        while True:
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    select(ArticleRow.id, ArticleRow.body)
+                    .where(ArticleRow.id > last, ArticleRow.duplicate_of_id.is_(None))
+                    .order_by(ArticleRow.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    return done
+                prints = index.fingerprints([body for _, body in rows])
+                index.add_stored(conn, [(row.id, fp) for row, fp in zip(rows, prints, strict=True)])
+            done += len(rows)
+            last = rows[-1].id
 
     # --- articles: reading ---------------------------------------------------------------
 

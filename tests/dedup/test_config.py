@@ -52,3 +52,20 @@ def test_the_spider_folds_twin_hosts_and_trusts_same_site_canonicals(tmp_path: P
     assert spider._canonical(fetched, "https://example.com/news/1/") == "https://www.example.com/news/1/"
     assert spider._canonical(fetched, "https://www.example.com/") == "https://www.example.com/news/1"  # home page
     assert spider._canonical(fetched, "https://other.org/news/1") == "https://www.example.com/news/1"
+
+
+def test_crawler_db_reindex_rebuilds_the_index(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from crawler.cli import main
+    from crawler.db.engine import connect
+    from crawler.db.repository import Repository
+    from crawler.items import Article
+
+    from .arabic_text import article, body
+
+    db = f"sqlite:///{tmp_path / 'news.db'}"
+    Repository(connect(db)).store_articles([Article(url="https://a.example/1", body=body(article(1)))])
+    result = CliRunner().invoke(main, ["db", "reindex", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "near-duplicate index rebuilt: 1 articles indexed" in result.output

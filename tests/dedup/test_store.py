@@ -201,3 +201,18 @@ def test_two_processes_storing_one_story_at_once_keep_one_original(db_url: str) 
     originals = [r for r in rows if r[1] is None]
     copies = [r for r in rows if r[1] is not None]
     assert len(originals) == 1 and len(copies) == 1 and copies[0][1] == originals[0][0]
+
+
+def test_the_index_can_be_rebuilt_from_stored_articles(db_url: str) -> None:
+    repo = Repository(connect(db_url))
+    text = body(article(17))
+    repo.store_articles([item("https://a.example/17", text), item("https://b.example/17", text + TRAILER)])
+    with repo.engine.begin() as conn:  # an index from another version of the crawler
+        conn.execute(NearDupSignature.__table__.delete())
+        conn.exec_driver_sql("UPDATE near_dup_meta SET scheme = 'old-scheme'")
+    fresh = Repository(connect(db_url))
+    with pytest.raises(NearDuplicateConfigError, match="rebuild the index"):
+        fresh.store_articles([item("https://c.example/17", text + "\n\nتابعونا")])
+    assert fresh.rebuild_index() == 1  # the original; its copy stays a copy
+    [copy] = fresh.store_articles([item("https://c.example/17", text + "\n\nتابعونا")])
+    assert copy.duplicate_of == "https://a.example/17"
