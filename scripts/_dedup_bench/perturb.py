@@ -3,19 +3,21 @@ articles on the same topic (must not be merged)."""
 
 from __future__ import annotations
 
+import difflib
 import random
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import Engine
 
-from crawler.dedup.neardup import NearDuplicateIndex
+from crawler.dedup.neardup import Candidate, NearDuplicateIndex
 from crawler.text.arabic import display, fold
 
 from .corpus import BenchArticle
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+")
+_WORD = re.compile(r"\w+")
 _HARAKAT = "\u064e\u064f\u0650\u0651\u0652\u064b\u064c\u064d"
 _DATELINES = ("الرياض - واس:", "جدة - سبق:", "القاهرة (رويترز) -", "دبي - وام:", "عمّان - بترا:")
 
@@ -130,35 +132,65 @@ def report(
     _same_topic(engine, index, articles, ids, label)
 
 
+# A pair of the same-topic set is the same article re-posted by its outlet (a true
+# duplicate, not a same-topic merge) when the URLs differ only in the query, or the
+# titles share at least half of their words, or the bodies share a verbatim run of at
+# least 40 consecutive words (two sentences or more copied word for word: reuse of one
+# text, not two reports on a topic).
+REPOST_TITLE_SHARE = 0.5
+REPOST_RUN_WORDS = 40
+
+
+def repost_reason(a: BenchArticle, b: BenchArticle) -> str | None:
+    """Why *a* and *b* are one article re-posted by the same outlet (the rule above), or None."""
+    if urlsplit(a.url).path == urlsplit(b.url).path:
+        return "same URL path"
+    ta, tb = set(_WORD.findall(fold(a.title))), set(_WORD.findall(fold(b.title)))
+    if ta and tb and len(ta & tb) / len(ta | tb) >= REPOST_TITLE_SHARE:
+        return "same title words"
+    wa, wb = _WORD.findall(fold(a.body)), _WORD.findall(fold(b.body))
+    run = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb)).size
+    return f"{run} words verbatim" if run >= REPOST_RUN_WORDS else None
+
+
 def _same_topic(
     engine: Engine, index: NearDuplicateIndex, articles: list[BenchArticle], ids: list[int], label: str
 ) -> None:
     pairs = same_topic_pairs(articles)
-    merged: list[tuple[int, int, float]] = []
+    merged: dict[tuple[int, int], Candidate] = {}
     storied = 0
-    lookup: Callable[[int], dict[int, tuple[bool, bool, float]]]
     with engine.connect() as conn:
-
-        def lookup(i: int) -> dict[int, tuple[bool, bool, float]]:
-            cands = index.similar(conn, index.fingerprint(articles[i].body), exclude_id=ids[i])
-            return {c.article_id: (index.is_copy(c), index.is_story(c), c.jaccard) for c in cands}
-
-        cache: dict[int, dict[int, tuple[bool, bool, float]]] = {}
+        cache: dict[int, dict[int, Candidate]] = {}
         for x, y in pairs:
             if x not in cache:
-                cache[x] = lookup(x)
-            is_copy, is_story, j = cache[x].get(ids[y], (False, False, 0.0))
-            if is_copy:
-                merged.append((x, y, j))
-            elif is_story:
+                found = index.similar(conn, index.fingerprint(articles[x].body), exclude_id=ids[x])
+                cache[x] = {int(c.article_id): c for c in found}  # type: ignore[call-overload]
+            c = cache[x].get(ids[y])
+            if c is not None and index.is_copy(c):
+                merged[(x, y)] = c
+            elif c is not None and index.is_story(c):
                 storied += 1
-    n = len(pairs) or 1
+    reposts = {p: r for p in pairs if (r := repost_reason(articles[p[0]], articles[p[1]]))}
+    different = [p for p in pairs if p not in reposts]
+    false_merges = [p for p in different if p in merged]
     print(
-        f"\n== same topic, different articles [{label}]: {len(pairs)} pairs (same outlet and day, shared title words)"
+        f"\n== same topic, different articles [{label}]: {len(pairs)} pairs (same outlet and day, "
+        f">= 2 shared title words, different titles, first and last sentences)"
+    )
+    print(f"    all pairs: merged as copies {len(merged) / max(len(pairs), 1):.2%} ({len(merged)})")
+    print(
+        f"    re-posts of one article by its outlet (same URL path, titles sharing >= {REPOST_TITLE_SHARE:.0%} "
+        f"of their words, or >= {REPOST_RUN_WORDS} words verbatim): {len(reposts)} pairs, "
+        f"{sum(p in merged for p in reposts)} of them merged (true duplicates)"
     )
     print(
-        f"    merged as copies: {len(merged) / n:.2%} ({len(merged)});  "
-        f"linked as one story: {storied / n:.2%} ({storied})"
+        f"    different articles: {len(different)} pairs; merged as copies: "
+        f"{len(false_merges) / max(len(different), 1):.2%} ({len(false_merges)});  "
+        f"linked as one story: {storied / max(len(pairs), 1):.2%} of all pairs ({storied})"
     )
-    for x, y, j in merged[:8]:
-        print(f"      J={j:.2f} {articles[x].site}: {articles[x].canonical[-50:]} | {articles[y].canonical[-50:]}")
+    for x, y in false_merges[:10]:
+        c = merged[(x, y)]
+        print(
+            f"      J={c.jaccard:.2f} containment={c.containment:.2f} {articles[x].site}: "
+            f"{articles[x].url[-40:]} | {articles[y].url[-40:]}"
+        )
