@@ -19,7 +19,6 @@ import numpy as np
 from crawler.db import neardup as sql
 from crawler.dedup.minhash import Signature
 from crawler.dedup.neardup import Candidate, Entry, Fingerprint, Match, New, Ref, ref_order
-from crawler.text.arabic import fold
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -79,10 +78,25 @@ class IndexBatch:
             self._measure_stored()
 
     def _measure_stored(self) -> None:
-        needed = {s.entry.ref for scored in self._stored for s in scored if s.entry.folded is None}
-        bodies = sql.article_bodies(self.conn, [r for r in needed if isinstance(r, int)])
-        for ref in needed:
-            self.entries[ref].folded = fold(bodies.get(ref, "")) if isinstance(ref, int) else ""
+        """Exact measures against stored candidates: their shingles come from the index's
+        cache (keyed by id and signature, so a re-indexed body is never mistaken for its
+        old version) or from their bodies, read in one query and shingled together."""
+        needed: dict[int, tuple[int, bytes]] = {}
+        for scored in self._stored:
+            for s in scored:
+                entry = s.entry
+                if entry.shingles is None and isinstance(entry.ref, int):
+                    key = (entry.ref, entry.signature.to_bytes())
+                    if (hit := self.index.recall(key)) is not None:
+                        entry.shingles = hit
+                    else:
+                        needed[entry.ref] = key
+        if needed:
+            bodies = sql.article_bodies(self.conn, needed)
+            refs = list(needed)
+            for ref, shingles in zip(refs, self.index.shingle_sets([bodies.get(r, "") for r in refs]), strict=True):
+                self.entries[ref].shingles = shingles
+                self.index.remember(needed[ref], shingles)
         for pos, scored in enumerate(self._stored):
             for s in scored:
                 self.index.measure(s, self._own_shingles(pos), self._entry_shingles(s.entry))

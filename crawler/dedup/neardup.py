@@ -29,6 +29,8 @@ How a look-up decides (cost independent of the index size):
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -63,6 +65,7 @@ __all__ = [
 # Pre-filter margin below the thresholds for signature estimates (about 2.5 standard
 # errors of a 64-permutation estimate near J = 0.4).
 _ESTIMATE_MARGIN = 0.15
+_SHINGLE_CACHE_SIZE = 4096  # about 3 KiB each
 
 
 class NearDuplicateConfigError(CrawlerError):
@@ -119,9 +122,34 @@ class NearDuplicateIndex:
             scheme=f"{self.shingler.scheme}-lead{lead_words}", num_perm=num_perm, bands=bands, rows=rows
         )
         self.checked: set[str] = set()  # database URLs whose stored parameters were checked
+        # Shingles of recently checked stored articles, by (id, signature): an original is
+        # usually met again by its next copies.
+        self.shingle_cache: OrderedDict[tuple[int, bytes], np.ndarray] = OrderedDict()
+
+        self._cache_lock = threading.Lock()  # store batches may run in several threads
 
     def __getstate__(self) -> dict[str, object]:  # picklable for worker processes
-        return {**self.__dict__, "checked": set()}
+        state = {**self.__dict__, "checked": set(), "shingle_cache": OrderedDict()}
+        del state["_cache_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache_lock = threading.Lock()
+
+    def recall(self, key: tuple[int, bytes]) -> np.ndarray | None:
+        """Cached shingles of a stored article (see :meth:`remember`), or None."""
+        with self._cache_lock:
+            found = self.shingle_cache.get(key)
+            if found is not None:
+                self.shingle_cache.move_to_end(key)
+            return found
+
+    def remember(self, key: tuple[int, bytes], shingles: np.ndarray) -> None:
+        with self._cache_lock:
+            self.shingle_cache[key] = shingles
+            if len(self.shingle_cache) > _SHINGLE_CACHE_SIZE:
+                self.shingle_cache.popitem(last=False)
 
     # --- pure CPU ---------------------------------------------------------------------
 
@@ -151,6 +179,13 @@ class NearDuplicateIndex:
             own_shingles = shingles[shingle_bounds[i] : shingle_bounds[i + 1]]
             prints.append(Fingerprint(text, folded_hash(text), Signature(values[i], size), text_keys, own_shingles))
         return prints
+
+    def shingle_sets(self, bodies: Sequence[str]) -> list[np.ndarray]:
+        """The shingles of several bodies (display form), computed together."""
+        words, word_owner = word_hashes_many([fold(b) for b in bodies])
+        shingles, owner = self.shingler.shingles_many(words, word_owner)
+        bounds = np.searchsorted(owner, np.arange(len(bodies) + 1))
+        return [shingles[bounds[i] : bounds[i + 1]] for i in range(len(bodies))]
 
     def shingles(self, folded: str) -> np.ndarray:
         return self.shingler.shingles(folded)

@@ -216,3 +216,18 @@ def test_the_index_can_be_rebuilt_from_stored_articles(db_url: str) -> None:
     assert fresh.rebuild_index() == 1  # the original; its copy stays a copy
     [copy] = fresh.store_articles([item("https://c.example/17", text + "\n\nتابعونا")])
     assert copy.duplicate_of == "https://a.example/17"
+
+
+def test_a_changed_original_is_compared_by_its_new_body_even_after_being_cached(db_url: str) -> None:
+    repo = Repository(connect(db_url))
+    old, new = body(article(18)), body(article(19))
+    repo.store_articles([item("https://a.example/18", old)])
+    [copy] = repo.store_articles([item("https://b.example/18", old + TRAILER)])  # old body's shingles now cached
+    assert copy.duplicate_of == "https://a.example/18"
+    [update] = repo.store_articles([item("https://a.example/18", new)])
+    assert update.status == "updated"
+    late_old, late_new = repo.store_articles(
+        [item("https://c.example/18", old + "\n\nتابعونا"), item("https://d.example/18", new + TRAILER)]
+    )
+    assert late_old.status == "new"  # the original's old body is no longer what it is compared by
+    assert late_new.duplicate_of == "https://a.example/18"
