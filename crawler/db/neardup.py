@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from crawler.db.models import ArticleRow, NearDupBand, NearDupMeta, NearDupSignature
 
@@ -24,6 +24,7 @@ __all__ = [
     "IndexEntry",
     "IndexParams",
     "add_entries",
+    "analyze_index",
     "article_bodies",
     "candidate_rows",
     "clear_index",
@@ -184,6 +185,15 @@ def remove_entries(conn: Connection, ids: Iterable[int]) -> None:
     for chunk in _chunks(sorted(set(ids))):
         conn.execute(delete(_bands).where(_bands.c.article_id.in_(chunk)))
         conn.execute(delete(_signatures).where(_signatures.c.article_id.in_(chunk)))
+
+
+def analyze_index(engine: Engine) -> None:
+    """Refresh PostgreSQL's planner statistics of the index tables after a bulk load (as
+    autovacuum does some time later): without them, a fresh planner may scan the whole
+    key table for a batch's keys instead of probing its primary key."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE near_dup_bands, near_dup_signatures")
 
 
 def clear_index(conn: Connection) -> None:

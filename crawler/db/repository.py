@@ -89,11 +89,13 @@ class Repository:
                     .limit(batch)
                 ).all()
                 if not rows:
-                    return done
+                    break
                 prints = index.fingerprints([body for _, body in rows])
                 index.add_stored(conn, [(row.id, fp) for row, fp in zip(rows, prints, strict=True)])
             done += len(rows)
             last = rows[-1].id
+        neardup_sql.analyze_index(self.engine)
+        return done
 
     # --- articles: reading ---------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
 from crawler.db.models import ArticleRow, NearDupSignature
+from crawler.db.neardup import analyze_index
 from crawler.dedup.minhash import band_keys_many
 from crawler.dedup.neardup import Fingerprint, NearDuplicateIndex
 
@@ -136,6 +137,7 @@ def report(url: str, articles: list[BenchArticle], *, maximum: int, label: str) 
                     _fill(conn, size, size + step, index, pool, rng)
                 size += step
             fill = time.perf_counter() - started
+            analyze_index(engine)  # what autovacuum does after such a bulk load
             with engine.connect() as conn:
                 m = _median_probe(conn, index, probes)
             results.append((target, m))
