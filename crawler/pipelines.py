@@ -17,6 +17,7 @@ from scrapy.utils.asyncio import run_in_thread
 
 from crawler.db.engine import connect
 from crawler.db.repository import Repository, StoreOutcome
+from crawler.dedup.config import Dedup, dedup_from_settings
 from crawler.dedup.hashing import content_hash
 from crawler.items import Article
 from crawler.text.arabic import display
@@ -101,9 +102,16 @@ class StorePipeline:
     """
 
     def __init__(
-        self, stats: StatsCollector, database_url: str, batch_size: int, flush_seconds: float, dry_run: bool
+        self,
+        stats: StatsCollector,
+        database_url: str,
+        batch_size: int,
+        flush_seconds: float,
+        dry_run: bool,
+        dedup: Dedup | None = None,
     ) -> None:
         self.stats = stats
+        self.dedup = dedup
         self.database_url = database_url
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
@@ -123,11 +131,12 @@ class StorePipeline:
             crawler.settings.getint("CRAWLER_STORE_BATCH_SIZE"),
             crawler.settings.getfloat("CRAWLER_STORE_FLUSH_SECONDS"),
             crawler.settings.getbool("CRAWLER_DRY_RUN"),
+            dedup_from_settings(crawler.settings),
         )
 
     async def open_spider(self) -> None:
         engine = await run_in_thread(connect, self.database_url)
-        self.repo = Repository(engine)
+        self.repo = Repository(engine, self.dedup)
 
     async def close_spider(self) -> None:
         await self._flush()
@@ -156,6 +165,7 @@ class StorePipeline:
         outcomes: list[StoreOutcome] = await run_in_thread(self.repo.store_articles, batch)
         for article, outcome in zip(batch, outcomes, strict=True):
             article.duplicate_of = outcome.duplicate_of
+            article.story_id = outcome.story_id
             self.stats.inc_value(f"crawler/articles/{outcome.status}")
 
     @staticmethod

@@ -33,6 +33,27 @@ CRAWLER_DOWNLOAD_DELAY = float(os.environ.get("CRAWLER_DOWNLOAD_DELAY", "0.5"))
 #: Default parallel requests per site; a site's ``concurrency`` overrides it.
 CRAWLER_CONCURRENCY = int(os.environ.get("CRAWLER_CONCURRENCY", "4"))
 
+# --- deduplication (issue 4) ----------------------------------------------------------------
+# Near duplicates are found by MinHash over 3-word shingles of the folded body, with LSH
+# keys stored in the database (docs/dedup.md); the defaults are justified by
+# scripts/bench_dedup.py on the shared corpus.
+
+#: Jaccard similarity (of 3-word shingle sets) from which two bodies are one article republished:
+#: the later one is stored as a copy (``duplicate_of``) of the first seen.
+CRAWLER_DEDUP_COPY_THRESHOLD = float(os.environ.get("CRAWLER_DEDUP_COPY_THRESHOLD", "0.6"))
+#: Jaccard similarity from which two different texts tell the same story (a shared ``story_id``).
+CRAWLER_DEDUP_STORY_THRESHOLD = float(os.environ.get("CRAWLER_DEDUP_STORY_THRESHOLD", "0.4"))
+#: Share of the smaller body's shingles found in the larger one from which it is a copy too
+#: (an aggregator that cut the last paragraph or appended its own trailer).
+CRAWLER_DEDUP_CONTAINMENT_THRESHOLD = float(os.environ.get("CRAWLER_DEDUP_CONTAINMENT_THRESHOLD", "0.9"))
+#: Containment counts only when the smaller body has at least this many distinct shingles...
+CRAWLER_DEDUP_MIN_CONTAINMENT_SHINGLES = int(os.environ.get("CRAWLER_DEDUP_MIN_CONTAINMENT_SHINGLES", "20"))
+#: ...and at least this share of the larger body's (a two-line brief is not a copy of a long report).
+CRAWLER_DEDUP_MIN_SIZE_RATIO = float(os.environ.get("CRAWLER_DEDUP_MIN_SIZE_RATIO", "0.2"))
+#: Two bodies sharing fewer distinct shingles than this are never linked (short bodies built on
+#: one template share their boilerplate, not a story).
+CRAWLER_DEDUP_MIN_SHARED_SHINGLES = int(os.environ.get("CRAWLER_DEDUP_MIN_SHARED_SHINGLES", "0"))
+
 # --- incremental and cron-grade runs (issue 5) ----------------------------------------------
 
 

@@ -15,6 +15,7 @@ from crawler.items import Article
 from crawler.pipelines import CleanPipeline, DedupPipeline, StorePipeline
 
 BODY = "أعلنت الحكومة اليوم عن خطة جديدة لدعم التعليم في جميع المحافظات. " * 5
+OTHER_BODY = "افتتحت البلدية حديقة عامة جديدة في وسط المدينة بمساحة عشرة آلاف متر مربع. " * 5
 
 
 def stats() -> MemoryStatsCollector:
@@ -84,7 +85,9 @@ def test_store_batches_and_counts_outcomes(sqlite_url: str) -> None:
         assert st.get_value("crawler/articles/duplicate") == 1
         assert first.duplicate_of is None
         await pipeline.process_item(
-            Article(url="https://c.com/1", canonical_url="https://c.com/1", title="t", body=BODY, content_hash="h2")
+            Article(
+                url="https://c.com/1", canonical_url="https://c.com/1", title="t", body=OTHER_BODY, content_hash="h2"
+            )
         )
         await pipeline.close_spider()  # flushes the last, partial batch
         assert st.get_value("crawler/articles/new") == 2

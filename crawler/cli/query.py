@@ -39,15 +39,20 @@ def query(text: str | None, db_url: str, sites: tuple[str, ...], since: str | No
         text, site=sites, since=parse_when(since, "--since"), until=parse_when(until, "--until"), tag=tag,
         limit=limit, offset=offset, include_duplicates=include_duplicates,
     )  # fmt: skip
+    copy_sites = repo.copy_sites(a.canonical_url or a.url for a, copies in rows if copies)
     records: list[dict[str, Any]] = []
     for article, copies in rows:
         record = article.to_dict()
         record["copies"] = copies
+        record["copy_sites"] = copy_sites.get(article.canonical_url or article.url, [])
         records.append(record)
     if fmt == "table":
+        for record in records:  # "2 (site-a, site-b)": how many copies, and which sites ran them
+            if record["copy_sites"]:
+                record["copies"] = f"{record['copies']} ({', '.join(record['copy_sites'])})"
         emit(records, fmt, TABLE_COLUMNS, title=f"{len(records)} article(s)")
     else:
-        emit(records, fmt, (*ARTICLE_FIELDS, "copies"))
+        emit(records, fmt, (*ARTICLE_FIELDS, "copies", "copy_sites"))
 
 
 COMMANDS = [query]

@@ -102,13 +102,20 @@ def enqueue(site_names: tuple[str, ...], sites_file: str, redis_url: str, prefix
 
 
 def _worker_failed(result: CrawlResult) -> bool:
-    """A worker fails when it could not start, ended abnormally, or every response failed.
+    """A worker fails when it could not start, ended abnormally, or the site never answered.
 
-    Stopping on SIGTERM is how a worker is meant to stop; finding nothing to do is not a failure.
+    Stopping on SIGTERM is how a worker is meant to stop; finding nothing to do is not a failure,
+    and neither is drawing only a dead link (a 404) from the shared queue: the site answered.
+    A worker whose requests all failed (no answer, or only 5xx) failed.
     """
     if result.error or result.finish_reason not in ("finished", "shutdown"):
         return True
-    return result.count("downloader/response_count") > 0 and result.ok_responses == 0
+    answered = sum(
+        int(value)
+        for key, value in result.stats.items()
+        if key.startswith("downloader/response_status_count/") and not key.rsplit("/", 1)[1].startswith("5")
+    )
+    return result.count("downloader/request_count") > 0 and answered == 0
 
 
 @click.command("worker")

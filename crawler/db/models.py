@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -157,3 +158,47 @@ class UrlState(Base):
     kind: Mapped[str | None] = mapped_column(String(20))  # feed / sitemap / listing / article
     # For article URLs that are not article rows: not_article / gone / alias (of a stored article).
     outcome: Mapped[str | None] = mapped_column(String(40))
+
+
+# --- near-duplicate index (crawler.dedup.neardup; SQL in crawler.db.neardup) --------------
+
+
+class NearDupMeta(Base):
+    """The parameters the near-duplicate index was built with (one row, id 1): an index
+    built with other parameters cannot be queried and must be rebuilt."""
+
+    __tablename__ = "near_dup_meta"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(100))
+    num_perm: Mapped[int] = mapped_column(Integer)
+    bands: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+
+
+class NearDupSignature(Base):
+    """The MinHash signature of one indexed article (uint32 little-endian minima) and its
+    number of distinct shingles, used to pre-filter candidates before exact checks."""
+
+    __tablename__ = "near_dup_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    size: Mapped[int] = mapped_column(Integer)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NearDupBand(Base):
+    """LSH keys of indexed articles: one row per band (and one for the body's opening
+    words). A lookup is one indexed ``key IN (...)`` query, whatever the index size."""
+
+    __tablename__ = "near_dup_bands"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("near_dup_signatures.article_id", ondelete="CASCADE"), primary_key=True
+    )
+
+    # On SQLite the primary key *is* the table (no rowid): half the space, one B-tree probe.
+    __table_args__ = (Index("ix_near_dup_bands_article", "article_id"), {"sqlite_with_rowid": False})

@@ -3,68 +3,30 @@ run them through ``scrapy.utils.asyncio.run_in_thread``.
 
 Storing resolves, inside one transaction per batch, whether an article is new, a new
 version of a stored one (body changed: the old body goes to ``article_versions``),
-unchanged, or a copy of an article stored earlier (``duplicate_of``).
+unchanged, a copy of an article stored earlier (``duplicate_of``, exact or near), or
+the same story as others (``story_id``): see :mod:`crawler.db.store`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, insert, or_, select, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from crawler.db import neardup as neardup_sql
+from crawler.db.articles_sql import originals_by_hash, parse_iso
 from crawler.db.models import ArticleRow, ArticleVersion, CrawlRun
+from crawler.db.store import StoreOutcome, store_batch
+from crawler.dedup.config import Dedup
+from crawler.dedup.neardup import Fingerprint
 from crawler.items import Article
 
-__all__ = ["Repository", "StoreOutcome", "parse_iso"]
-
-# Article fields copied to the row as they are (the rest are derived or keys).
-_PLAIN_FIELDS = (
-    "url",
-    "site",
-    "title",
-    "lead",
-    "body",
-    "authors",
-    "published",
-    "modified",
-    "section",
-    "tags",
-    "source",
-    "read_also",
-    "related",
-    "image",
-    "lang",
-    "content_hash",
-    "story_id",
-)
-
-
-@dataclass(frozen=True)
-class StoreOutcome:
-    """What storing one article did: new / updated / unchanged / duplicate."""
-
-    status: str
-    article_id: int
-    duplicate_of: str | None = None
-
-
-def parse_iso(value: str | None) -> datetime | None:
-    """An ISO 8601 string as an aware UTC datetime (naive values are taken as UTC)."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+__all__ = ["Dedup", "Repository", "StoreOutcome", "parse_iso"]
 
 
 def _now() -> datetime:
@@ -74,92 +36,66 @@ def _now() -> datetime:
 class Repository:
     """Blocking data access over one SQLAlchemy engine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, dedup: Dedup | None = None) -> None:
         self.engine = engine
+        self.dedup = dedup or Dedup()
 
     # --- articles: writing ---------------------------------------------------------------
 
-    def store_articles(self, articles: Sequence[Article]) -> list[StoreOutcome]:
-        """Insert or update a batch of articles in one transaction; one outcome each."""
-        outcomes: list[StoreOutcome] = []
+    def fingerprints(self, articles: Sequence[Article]) -> list[Fingerprint]:
+        """The deduplication fingerprints of *articles* (pure CPU; see :meth:`store_articles`)."""
+        return self.dedup.fingerprints([a.body for a in articles])
+
+    def store_articles(
+        self, articles: Sequence[Article], fingerprints: Sequence[Fingerprint] | None = None
+    ) -> list[StoreOutcome]:
+        """Store a batch in one transaction; one outcome each (see :mod:`crawler.db.store`).
+
+        *fingerprints* (:meth:`fingerprints`, one per article) may be computed beforehand,
+        e.g. in a worker process; they are computed here otherwise. A batch that meets a
+        canonical URL another writer inserted meanwhile is retried once.
+        """
+        if not articles:
+            return []
+        prints = list(fingerprints) if fingerprints is not None else self.fingerprints(articles)
+        if len(prints) != len(articles):
+            raise ValueError(f"{len(articles)} articles but {len(prints)} fingerprints")
+        for attempt in (1, 2):
+            try:
+                with self.engine.begin() as conn:
+                    return store_batch(conn, articles, prints, self.dedup)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def rebuild_index(self, batch: int = 500) -> int:
+        """Rebuild the near-duplicate index from the stored originals (after an upgrade that
+        changed the index scheme); returns how many articles were indexed. Copies stay
+        linked as they are. Run it while no crawl is storing."""
+        index = self.dedup.index
         with self.engine.begin() as conn:
-            for article in articles:
-                outcomes.append(self._store_one(conn, article))
-        return outcomes
-
-    def _store_one(self, conn: Connection, article: Article) -> StoreOutcome:
-        canonical = article.canonical_url or article.url
-        existing = conn.execute(
-            select(ArticleRow.id, ArticleRow.content_hash, ArticleRow.version, ArticleRow.title, ArticleRow.body).where(
-                ArticleRow.canonical_url == canonical
-            )
-        ).first()
-        fetched = parse_iso(article.fetched_at) or _now()
-        if existing is not None:
-            return self._update_existing(conn, existing, article, fetched)
-        original = self._find_original(conn, article.content_hash)
-        values = self._row_values(article)
-        values.update(
-            canonical_url=canonical,
-            duplicate_of_id=original[0] if original else None,
-            fetched_at=fetched,
-            first_seen_at=fetched,
-            version=1,
-        )
-        try:
-            with conn.begin_nested():
-                new_id = conn.execute(insert(ArticleRow).values(**values)).inserted_primary_key[0]  # type: ignore[index]
-        except IntegrityError:
-            # Another process stored the same canonical URL a moment ago: treat as an update.
-            row = conn.execute(
-                select(
-                    ArticleRow.id, ArticleRow.content_hash, ArticleRow.version, ArticleRow.title, ArticleRow.body
-                ).where(ArticleRow.canonical_url == canonical)
-            ).one()
-            return self._update_existing(conn, row, article, fetched)
-        if original:
-            return StoreOutcome("duplicate", new_id, original[1])
-        return StoreOutcome("new", new_id)
-
-    def _update_existing(self, conn: Connection, row: Any, article: Article, fetched: datetime) -> StoreOutcome:
-        article_id, old_hash, version, old_title, old_body = row
-        if old_hash == article.content_hash:
-            conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(fetched_at=fetched))
-            return StoreOutcome("unchanged", article_id)
-        conn.execute(
-            insert(ArticleVersion).values(
-                article_id=article_id,
-                version=version,
-                title=old_title,
-                body=old_body,
-                content_hash=old_hash,
-                fetched_at=fetched,
-            )
-        )
-        values = self._row_values(article)
-        values.update(fetched_at=fetched, updated_at=fetched, version=version + 1)
-        conn.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**values))
-        return StoreOutcome("updated", article_id)
-
-    @staticmethod
-    def _find_original(conn: Connection, content_hash: str | None) -> tuple[int, str] | None:
-        if not content_hash:
-            return None
-        row = conn.execute(
-            select(ArticleRow.id, ArticleRow.canonical_url)
-            .where(ArticleRow.content_hash == content_hash, ArticleRow.duplicate_of_id.is_(None))
-            .order_by(ArticleRow.id)
-            .limit(1)
-        ).first()
-        return (row[0], row[1]) if row else None
-
-    @staticmethod
-    def _row_values(article: Article) -> dict[str, Any]:
-        values = {name: getattr(article, name) for name in _PLAIN_FIELDS}
-        values["published_at"] = parse_iso(article.published)
-        for key in ("authors", "tags", "read_also", "related"):
-            values[key] = values[key] or []
-        return values
+            neardup_sql.lock_index(conn)
+            neardup_sql.clear_index(conn)
+            index.checked.clear()
+            index.check_params(conn)
+        done, last = 0, 0
+        while True:
+            with self.engine.begin() as conn:
+                rows = conn.execute(
+                    select(ArticleRow.id, ArticleRow.body)
+                    .where(ArticleRow.id > last, ArticleRow.duplicate_of_id.is_(None))
+                    .order_by(ArticleRow.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    break
+                prints = index.fingerprints([body for _, body in rows])
+                index.add_stored(conn, [(row.id, fp) for row, fp in zip(rows, prints, strict=True)])
+            done += len(rows)
+            last = rows[-1].id
+        neardup_sql.analyze_index(self.engine)
+        return done
 
     # --- articles: reading ---------------------------------------------------------------
 
@@ -177,9 +113,11 @@ class Repository:
 
     def find_duplicate_of(self, content_hash: str | None, canonical_url: str) -> str | None:
         """Read-only: the canonical URL this body would be a copy of (for dry runs)."""
+        if not content_hash:
+            return None
         with self.engine.connect() as conn:
-            original = self._find_original(conn, content_hash)
-        return original[1] if original and original[1] != canonical_url else None
+            original = originals_by_hash(conn, [content_hash]).get(content_hash)
+        return original.canonical_url if original and original.canonical_url != canonical_url else None
 
     def _article_select(self) -> Select[ArticleRow, str]:  # rows of (ArticleRow, duplicate_url)
         original = aliased(ArticleRow)
@@ -236,6 +174,23 @@ class Repository:
         if tag:  # JSON list membership differs per backend: filtered here (first cut)
             results = [r for r in results if tag in r[0].tags][offset : offset + limit]
         return results
+
+    def copy_sites(self, canonical_urls: Iterable[str]) -> dict[str, list[str]]:
+        """{canonical URL: the distinct sites of its stored copies, sorted} (the sites that
+        also ran the story), for the given originals."""
+        copy = aliased(ArticleRow)
+        urls = list(dict.fromkeys(canonical_urls))
+        found: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(urls), 500):
+                stmt = (
+                    select(ArticleRow.canonical_url, copy.site)
+                    .join(copy, copy.duplicate_of_id == ArticleRow.id)
+                    .where(ArticleRow.canonical_url.in_(urls[start : start + 500]), copy.site.is_not(None))
+                )
+                for url, site in conn.execute(stmt):
+                    found.setdefault(url, set()).add(str(site))
+        return {url: sorted(sites) for url, sites in found.items()}
 
     def iter_articles(self, batch: int = 500) -> Iterator[Article]:
         """Every stored article, streamed in id order."""

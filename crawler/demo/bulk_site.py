@@ -1,7 +1,7 @@
 """A generated local news site of N articles, for scale tests and benchmarks.
 
-Every article is a variant of a demo article (its paragraphs in a rotated order plus a
-paragraph of its own, so no two bodies are equal) in the publisher layout. The site
+Every article is a variant of a demo article (its paragraphs in a rotated order plus
+paragraphs of its own, so no two bodies are equal or near copies) in the publisher layout. The site
 has the three ways in a real site offers, overlapping as on real sites: an RSS feed of
 the newest 50, a sitemap index of plain sitemaps covering every article, and a home
 page with paginated listings of the newest ones. :class:`HitLog` wraps the routes to
@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler
 from crawler.demo.articles import ARTICLES, DemoArticle
 from crawler.demo.server import Resource, Route
 from crawler.demo.site import article_path, listing_page, publisher_page, rss_feed, sitemap_index, urlset_sitemap
+from crawler.demo.textgen import filler_paragraph
 
 __all__ = ["HitLog", "bulk_article", "bulk_site", "bulk_site_toml"]
 
@@ -42,7 +43,7 @@ def bulk_article(i: int) -> DemoArticle:
         model,
         slug=str(100000 + i),
         title=f"{model.title} ({i})",
-        paragraphs=(*paras[k:], *paras[:k], own),
+        paragraphs=(*paras[k:], *paras[:k], own, filler_paragraph(i)),
         published=f"2025-02-{day:02d}T{i % 24:02d}:{i % 60:02d}:00+03:00",
     )
 

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler
 from crawler.demo.articles import DemoArticle
 from crawler.demo.server import Resource, Route, SiteServer
 from crawler.demo.site import listing_page, news_sitemap, publisher_page, rss_feed, sitemap_index, urlset_sitemap
+from crawler.demo.textgen import filler_paragraph
 
 _SENTENCES = (
     "وأكدت مصادر مطلعة أن الاجتماع ناقش خطة العمل للمرحلة المقبلة وآليات تنفيذها على أرض الواقع",
@@ -55,6 +56,7 @@ class Story:
             f"{picks[1]}، فيما تتواصل الاستعدادات لإطلاق المرحلة الثانية من المبادرة.",
             f"{picks[2]}، بحسب ما أفاد به مراسلنا في العاصمة مساء اليوم.",
             f"{picks[3]}، وسط ترقب واسع لما ستسفر عنه الأيام المقبلة.",
+            filler_paragraph(self.id),  # text of its own: stories are not near copies of each other
         ]
         for n in range(1, self.edits + 1):  # an edit rewrites the lead paragraph
             paragraphs[0] += f" تحديث رقم {n}: أضافت المصادر تفاصيل جديدة حول الخبر رقم {self.id} بعد نشره."

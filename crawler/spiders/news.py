@@ -29,7 +29,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.dedup.urls import canonicalize
+from crawler.dedup.canonical import choose_canonical, site_twins
+from crawler.dedup.urls import Twins, canonicalize
 from crawler.discover import (
     Entry,
     looks_like_article_url,
@@ -84,6 +85,7 @@ class NewsSpider(Spider):
         self.url_arg = url
         self.site: SiteConfig = adhoc_site(url or "http://invalid/")
         self.scheduled = 0
+        self.twins: Twins | None = None  # the site's same_site_hosts, folded onto its main host
         self.max_pages = 0
         self.listing_depth = 3
         self.frontier: Frontier | None = None  # incremental state (site mode only)
@@ -114,6 +116,9 @@ class NewsSpider(Spider):
             raise ConfigError("NewsSpider needs -a site=NAME or -a url=URL")
         site = self.site
         self.allowed_domains = list(site.hosts)
+        main_urls = (*site.start_urls, *site.feeds, *site.sitemaps)
+        if site.same_site_hosts and main_urls:
+            self.twins = site_twins(main_urls[0], site.same_site_hosts)
         if not settings.frozen:
             if site.download_delay is not None:
                 settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
@@ -181,7 +186,7 @@ class NewsSpider(Spider):
         unique: dict[str, Entry] = {}
         for entry in entries:
             if self._in_site(entry.url):
-                url = canonicalize(entry.url)
+                url = canonicalize(entry.url, twins=self.twins)
                 unique.setdefault(url, replace(entry, url=url))
         chosen = list(unique.values())
         if self.frontier is not None:
@@ -206,7 +211,9 @@ class NewsSpider(Spider):
 
     def _in_site(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
-        return any(host == h or host.endswith("." + h) for h in self.site.hosts)
+        return any(host == h or host.endswith("." + h) for h in self.site.hosts) or bool(
+            self.twins and host in self.twins
+        )
 
     def _is_article(self, url: str) -> bool:
         by_pattern = self.site.is_article_url(url)
@@ -312,10 +319,9 @@ class NewsSpider(Spider):
         yield article
 
     def _canonical(self, fetched_url: str, page_canonical: str | None) -> str:
-        """The page's own canonical URL when it stays on the site, else the fetched URL."""
-        if page_canonical and self._in_site(page_canonical):
-            return canonicalize(page_canonical)
-        return canonicalize(fetched_url)
+        """The page's own canonical URL when it stays on the site (and is not the home
+        page), else the fetched URL; both canonicalised with the site's twins."""
+        return choose_canonical(fetched_url, rel_canonical=page_canonical, twins=self.twins)
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """cron-grade runs: exit code and incremental counters per run; url_state knows its site and kind
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
