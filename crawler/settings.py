@@ -39,6 +39,28 @@ CRAWLER_CONCURRENCY = int(os.environ.get("CRAWLER_CONCURRENCY", "4"))
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
 
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: Worker processes that extract articles off the reactor thread (default: the cores this
+#: process may use). 0 extracts inline on the reactor thread (slower; for debugging).
+CRAWLER_EXTRACT_WORKERS = int(os.environ.get("CRAWLER_EXTRACT_WORKERS") or _default_workers())
+#: Seconds one page's extraction may take in a worker before the worker is stopped and the
+#: page dropped (``crawler/dropped/extract_timeout``); 0 means no limit. Not applied inline.
+CRAWLER_EXTRACT_TIMEOUT = float(os.environ.get("CRAWLER_EXTRACT_TIMEOUT", "60"))
+#: The extraction function, as a dotted path: ``f(html, url, fetched_at, encoding) ->
+#: (Article, cpu_seconds)``, importable by the workers. The default runs ``crawler.extract``.
+CRAWLER_EXTRACT_FUNCTION = os.environ.get("CRAWLER_EXTRACT_FUNCTION", "crawler.workers.extract_page")
+#: Canonical URLs remembered to drop a page seen twice in one run (``duplicate_url_in_run``).
+#: Bounded, so memory stays flat on long crawls; an older repeat is caught by the store,
+#: which finds the URL stored and counts it ``unchanged``.
+CRAWLER_DEDUP_RECENT_URLS = int(os.environ.get("CRAWLER_DEDUP_RECENT_URLS", "20000"))
+
 # --- Scrapy ---------------------------------------------------------------------------------
 
 BOT_NAME = "arabic-news-crawler"
@@ -80,6 +102,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "crawler.perf.CpuStats": 400,  # before RunRecorder: its figures go into the run row
     "crawler.extensions.RunRecorder": 500,
 }
 

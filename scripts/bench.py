@@ -1,0 +1,293 @@
+#!/usr/bin/env python
+"""Throughput and memory of ``crawler crawl`` against plain trafilatura, on one local site, same run.
+
+Serves a generated Arabic news site of N articles on 127.0.0.1 (project layouts, bodies
+from the shared corpus at run time; feed, sitemaps and listings so discovery is exercised),
+then crawls it:
+
+1. with ``crawler crawl`` (a subprocess, as a user runs it) into a fresh SQLite database,
+   politeness lifted by the per-site keys (``download_delay = 0``, ``concurrency``);
+2. with ``--postgres URL``: the same into a fresh PostgreSQL database created on that
+   server (and dropped afterwards);
+3. with trafilatura's own command line over the same site's sitemap (its fetching, its
+   extraction, files written to a temporary folder), its download sleep set to 0 and
+   its loopback guard off so it may fetch 127.0.0.1.
+
+For each it prints articles stored, wall seconds, articles/second, peak memory of the
+whole process tree (PSS sum and RSS sum, sampled from /proc, children included), CPU
+seconds of the tree, and for the crawler the CPU seconds by phase from the run's stats.
+
+    .venv/bin/python scripts/bench.py                      # 500 articles, SQLite + trafilatura
+    .venv/bin/python scripts/bench.py --articles 5000 --skip-baseline
+    .venv/bin/python scripts/bench.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from crawler.demo.generate import build_site, corpus_articles, find_shared_dir, sites_toml  # noqa: E402
+from crawler.demo.server import SiteServer  # noqa: E402
+from crawler.procmem import TreeSampler  # noqa: E402
+
+MIB = 1024 * 1024
+PHASES = ("download", "extract", "clean", "dedup", "store")
+
+
+@dataclass
+class Outcome:
+    """What one crawler did to the site."""
+
+    name: str
+    stored: int
+    wall: float
+    peak_pss: int
+    peak_rss: int
+    cpu: float
+    processes: int
+    phases: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.stored / self.wall if self.wall else 0.0
+
+
+def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, log: Path) -> tuple[int, float, TreeSampler]:
+    """Run *cmd*, sampling its process tree; (exit code, wall seconds, sampler)."""
+    start = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        with TreeSampler(proc.pid, interval=0.1) as sampler:
+            code = proc.wait()
+    return code, time.perf_counter() - start, sampler
+
+
+def crawl_env(workers: int | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if workers is not None:
+        env["CRAWLER_EXTRACT_WORKERS"] = str(workers)
+    return env
+
+
+def run_crawler(name: str, db_url: str, sites_file: Path, urls: tuple[str, ...], args: argparse.Namespace,
+                tmp: Path) -> Outcome:  # fmt: skip
+    from crawler.db.engine import connect
+    from crawler.db.repository import Repository
+    from crawler.dedup.urls import canonicalize
+
+    log = tmp / f"{name.replace('/', '-')}.log"
+    cmd = [sys.executable, "-m", "crawler", "crawl", "--sites", str(sites_file), "--db", db_url, "bench"]
+    if args.profile:  # py-spy samples every process of the tree; figures are then not comparable
+        spy = str(Path(sys.executable).with_name("py-spy"))
+        cmd = [spy, "record", "--format", "raw", "--subprocesses", "--rate", "200", "-o", str(args.profile), "--", *cmd]
+    code, wall, sampler = run_measured(cmd, crawl_env(args.workers), tmp, log)
+    engine = connect(db_url)
+    repo = Repository(engine)
+    stored = repo.count_articles()
+    known = repo.known_urls(canonicalize(u) for u in urls)
+    runs = repo.list_runs(limit=1)
+    stats = repo.run_stats(runs[0]["id"]) if runs else {}
+    engine.dispose()
+    res = sampler.result
+    out = Outcome(name, stored, wall, res.peak_pss, res.peak_rss, res.cpu_seconds, res.peak_processes)
+    out.phases = cpu_phases(stats)
+    if code != 0:
+        out.notes.append(f"exit code {code}: see {log}")
+    if len(known) != len(urls) or stored != len(urls):
+        out.notes.append(f"stored {stored} rows, {len(known)} of the {len(urls)} article URLs")
+    for key, value in sorted(stats.items()):
+        if key.startswith(("crawler/dropped/", "crawler/failed/", "crawler/skipped/")):
+            out.notes.append(f"{key} {value}")
+    return out
+
+
+def cpu_phases(stats: dict[str, Any]) -> dict[str, float]:
+    """CPU seconds by phase from the ``crawler/cpu/*`` stats of a run (empty when not recorded)."""
+    phases = {p: float(stats[f"crawler/cpu/{p}"]) for p in PHASES if f"crawler/cpu/{p}" in stats}
+    for key in ("main_process", "workers"):
+        if f"crawler/cpu/{key}" in stats:
+            phases[key] = float(stats[f"crawler/cpu/{key}"])
+    return phases
+
+
+TRAFILATURA_CONFIG = """[DEFAULT]
+DOWNLOAD_TIMEOUT = 30
+MAX_FILE_SIZE = 20000000
+MIN_FILE_SIZE = 10
+SLEEP_TIME = 0
+USER_AGENTS =
+COOKIE =
+MAX_REDIRECTS = 2
+SSRF_PROTECTION = off
+INSECURE_SSL_FALLBACK = off
+MIN_EXTRACTED_SIZE = 250
+MIN_OUTPUT_SIZE = 1
+MIN_OUTPUT_COMM_SIZE = 1
+MAX_TREE_SIZE =
+EXTRACTION_TIMEOUT = 30
+MIN_DUPLCHECK_SIZE = 100
+MAX_REPETITIONS = 2
+EXTENSIVE_DATE_SEARCH = on
+EXTERNAL_URLS = off
+"""
+
+
+def run_trafilatura(base: str, tmp: Path) -> Outcome:
+    """trafilatura's command line: URLs from the site's sitemap (``--sitemap --list``), then
+    fetching and extraction of those URLs (``-i FILE -o DIR``). Two commands because its
+    ``--sitemap`` mode with ``SLEEP_TIME = 0`` re-fetches the sitemap forever (2.3.1)."""
+    config = tmp / "trafilatura.cfg"
+    config.write_text(TRAFILATURA_CONFIG, encoding="utf-8")
+    exe = str(Path(sys.executable).with_name("trafilatura"))
+    urls, out_dir = tmp / "trafilatura-urls.txt", tmp / "trafilatura-out"
+    list_cmd = [exe, "--sitemap", f"{base}/sitemap.xml", "--list", "--config-file", str(config)]
+    code1, wall1, list_sampler = run_measured(list_cmd, dict(os.environ), tmp, urls)
+    fetch_cmd = [exe, "-i", str(urls), "--config-file", str(config), "-o", str(out_dir)]
+    code2, wall2, sampler = run_measured(fetch_cmd, dict(os.environ), tmp, tmp / "trafilatura.log")
+    stored = sum(1 for p in out_dir.rglob("*") if p.is_file()) if out_dir.exists() else 0
+    a, b = list_sampler.result, sampler.result
+    out = Outcome(
+        "trafilatura CLI",
+        stored,
+        wall1 + wall2,
+        max(a.peak_pss, b.peak_pss),
+        max(a.peak_rss, b.peak_rss),
+        a.cpu_seconds + b.cpu_seconds,
+        max(a.peak_processes, b.peak_processes),
+    )
+    for code in (code1, code2):
+        if code not in (0, 1):
+            out.notes.append(f"exit code {code}: see {tmp / 'trafilatura.log'}")
+    return out
+
+
+def loopback_server(routes: dict[str, Any]) -> SiteServer:
+    """A server on port 80 of a free loopback address: trafilatura's URL filter rejects
+    URLs with an explicit port, so the site must be served without one."""
+    import random
+
+    last: OSError | None = None
+    for _ in range(20):
+        host = f"127.0.{random.randint(1, 254)}.{random.randint(1, 254)}"
+        try:
+            return SiteServer(routes, host=host, port=80)
+        except OSError as exc:  # taken (or port 80 not allowed): try another address
+            last = exc
+    raise SystemExit(f"no free loopback address on port 80 ({last}); run as a user allowed to bind port 80")
+
+
+@contextlib.contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A fresh database on the server of *admin_url*, dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    name = f"crawler_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
+    print(f"\nsite: {args.articles} articles; workers {os.environ.get('CRAWLER_EXTRACT_WORKERS', args.workers)}")
+    head = f"{'crawler':<20}{'stored':>7}{'wall s':>8}{'art/s':>8}{'PSS MiB':>9}{'RSS MiB':>9}{'CPU s':>7}{'procs':>6}"
+    print(head)
+    print("-" * len(head))
+    for o in outcomes:
+        print(
+            f"{o.name:<20}{o.stored:>7}{o.wall:>8.1f}{o.rate:>8.1f}{o.peak_pss / MIB:>9.0f}"
+            f"{o.peak_rss / MIB:>9.0f}{o.cpu:>7.1f}{o.processes:>6}"
+        )
+    for o in outcomes:
+        if o.phases:
+            print(f"{o.name} CPU by phase (s): " + ", ".join(f"{k} {v:.1f}" for k, v in o.phases.items()))
+        for note in o.notes:
+            print(f"{o.name}: {note}")
+    by_name = {o.name: o for o in outcomes}
+    base = by_name.get("trafilatura CLI")
+    sqlite = by_name.get("crawler/sqlite")
+    if base and base.rate and sqlite:
+        print(f"ratio crawler/sqlite vs trafilatura: {sqlite.rate / base.rate:.2f}x articles/second")
+    if sqlite and "crawler/postgresql" in by_name and sqlite.rate:
+        pg = by_name["crawler/postgresql"]
+        print(f"ratio crawler/postgresql vs crawler/sqlite: {pg.rate / sqlite.rate:.2f}x articles/second")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=500, help="articles on the site (default 500)")
+    parser.add_argument("--postgres", metavar="URL", help="also crawl into a fresh database on this server")
+    parser.add_argument("--workers", type=int, default=None, help="CRAWLER_EXTRACT_WORKERS for the crawl")
+    parser.add_argument("--concurrency", type=int, default=16, help="the site's `concurrency` key (default 16)")
+    parser.add_argument("--skip-baseline", action="store_true", help="do not run trafilatura")
+    parser.add_argument("--skip-sqlite", action="store_true", help="do not run the SQLite crawl")
+    parser.add_argument("--shared", type=Path, default=None, help="shared data folder (default: found)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, databases)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="run the crawl under py-spy, write raw stacks here and print the top lines")  # fmt: skip
+    args = parser.parse_args()
+
+    shared = args.shared or find_shared_dir(ROOT, os.environ.get("CRAWLER_SHARED_DIR"))
+    articles = corpus_articles(shared / "corpus", args.articles)
+    routes: dict[str, Any] = {}
+    outcomes: list[Outcome] = []
+    tmp = Path(tempfile.mkdtemp(prefix="crawler-bench-"))
+    with loopback_server(routes) as server:
+        site = build_site(server.base_url, articles)
+        routes.update(site.routes)
+        sites_file = tmp / "sites.toml"
+        max_pages = 3 * len(site.article_urls) + 100  # feed, sitemap and listing links overlap
+        sites_file.write_text(sites_toml("bench", server.base_url, concurrency=args.concurrency,
+                                         max_pages=max_pages), encoding="utf-8")  # fmt: skip
+        print(f"site at {server.base_url}/ with {len(site.article_urls)} articles; work folder {tmp}", flush=True)
+        if not args.skip_sqlite:
+            db = f"sqlite:///{tmp / 'bench.db'}"
+            outcomes.append(run_crawler("crawler/sqlite", db, sites_file, site.article_urls, args, tmp))
+            print(f"crawler/sqlite done in {outcomes[-1].wall:.1f} s", flush=True)
+        if args.postgres:
+            with postgres_database(args.postgres) as pg_url:
+                outcomes.append(run_crawler("crawler/postgresql", pg_url, sites_file, site.article_urls, args, tmp))
+            print(f"crawler/postgresql done in {outcomes[-1].wall:.1f} s", flush=True)
+        if not args.skip_baseline:
+            outcomes.append(run_trafilatura(server.base_url, tmp))
+            print(f"trafilatura done in {outcomes[-1].wall:.1f} s", flush=True)
+    report(outcomes, args)
+    if args.profile and args.profile.exists():
+        from pyspy_top import render
+
+        print("\nprofile (py-spy, every process of the crawl):")
+        print(render(args.profile.read_text(encoding="utf-8", errors="replace"), 25))
+    if args.json:
+        args.json.write_text(json.dumps([o.__dict__ | {"rate": o.rate} for o in outcomes], indent=2))
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
