@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
+from crawler.cleaning import clean_fields
 from crawler.db.engine import connect
 from crawler.db.repository import Repository, StoreOutcome
 from crawler.dedup.hashing import content_hash
 from crawler.items import Article
 from crawler.perf import add_seconds
 from crawler.recent import RecentSet
-from crawler.text.arabic import display
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -58,16 +58,8 @@ class CleanPipeline:
             add_seconds(self.stats, "crawler/cpu/clean", time.thread_time() - start)
 
     def _clean(self, item: Article) -> Article:
-        item = replace(
-            item,
-            title=display(item.title or "") or None,
-            lead=display(item.lead or "") or None,
-            body=display(item.body or "") or None,
-            authors=[a for a in (display(x) for x in item.authors) if a],
-            tags=list(dict.fromkeys(t for t in (display(x) for x in item.tags) if t)),
-            source=display(item.source or "") or None,
-            section=display(item.section or "") or None,
-        )
+        if item.content_hash is None:  # not prepared by an extraction worker (crawler.cleaning.prepare)
+            item = clean_fields(item)
         if not item.body:
             raise drop(self.stats, "empty_body", item)
         if len(item.body) < self.min_body_chars:
@@ -103,7 +95,8 @@ class DedupPipeline:
             canonical = item.canonical_url or item.url
             if self.seen_urls.seen(canonical):
                 raise drop(self.stats, "duplicate_url_in_run", item)
-            return replace(item, canonical_url=canonical, content_hash=content_hash(item.body))
+            # Extraction workers hash the clean body already (crawler.cleaning.prepare).
+            return replace(item, canonical_url=canonical, content_hash=item.content_hash or content_hash(item.body))
         finally:
             add_seconds(self.stats, "crawler/cpu/dedup", time.thread_time() - start)
 

@@ -53,15 +53,18 @@ class ExtractionFailed(Exception):
 def extract_page(
     html: bytes | str, url: str, fetched_at: datetime | None = None, encoding: str | None = None
 ) -> tuple[Article, float]:
-    """Run the extractor on one page; (article, CPU seconds it took). Runs in a worker.
+    """Extract one page and prepare the article (display forms, content hash: the pure CPU
+    work of the Clean and Dedup pipelines, done here instead of in the crawl process);
+    (article, CPU seconds it took). Runs in a worker.
 
     The extractor is imported here, not at module level, so that the crawl process
     itself never loads it when a pool does the work.
     """
+    from crawler.cleaning import prepare
     from crawler.extract import extract
 
     start = time.process_time()
-    article = extract(html, url, fetched_at=fetched_at, encoding=encoding)
+    article = prepare(extract(html, url, fetched_at=fetched_at, encoding=encoding))
     return article, time.process_time() - start
 
 
@@ -93,6 +96,8 @@ class ExtractionPool:
         self.function = resolve_function(function)
         self._pool: Any = None
         self._start_lock = threading.Lock()
+        self.pending = 0  # pages submitted from the reactor thread and not finished yet
+        self._room_waiters: list[Any] = []  # Deferreds fired when a page finishes
 
     @property
     def inline(self) -> bool:
@@ -170,8 +175,34 @@ class ExtractionPool:
                 raise ExtractionFailed("extract_pool_failed", f"{type(exc).__name__}: {exc}") from exc
         done: Deferred[concurrent.futures.Future[tuple[Article, float]]] = Deferred()
         future = self.submit(html, url, fetched_at=fetched_at, encoding=encoding)
+        self.pending += 1
         future.add_done_callback(lambda f: reactor.callFromThread(done.callback, f))
-        return self.outcome(await maybe_deferred_to_future(done))
+        try:
+            finished = await maybe_deferred_to_future(done)
+        finally:
+            self.pending -= 1
+            self._wake_waiters()
+        return self.outcome(finished)
+
+    async def wait_for_room(self, limit: int) -> None:
+        """Return once fewer than *limit* pages are waiting for or in extraction (reactor thread).
+
+        Every waiter is woken when a page finishes and checks again, so nothing can wait
+        forever for a page that is never submitted; the overshoot is bounded by the
+        number of waiters (the downloader's concurrency).
+        """
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet.defer import Deferred
+
+        while not self.inline and self.pending >= limit:
+            waiter: Deferred[None] = Deferred()
+            self._room_waiters.append(waiter)
+            await maybe_deferred_to_future(waiter)
+
+    def _wake_waiters(self) -> None:
+        waiters, self._room_waiters = self._room_waiters, []
+        for waiter in waiters:
+            waiter.callback(None)
 
     @staticmethod
     def outcome(future: concurrent.futures.Future[tuple[Article, float]]) -> tuple[Article, float]:

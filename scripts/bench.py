@@ -96,7 +96,23 @@ def run_crawler(name: str, db_url: str, sites_file: Path, urls: tuple[str, ...],
     cmd = [sys.executable, "-m", "crawler", "crawl", "--sites", str(sites_file), "--db", db_url, "bench"]
     if args.profile:  # py-spy samples every process of the tree; figures are then not comparable
         spy = str(Path(sys.executable).with_name("py-spy"))
-        cmd = [spy, "record", "--format", "raw", "--subprocesses", "--rate", "200", "-o", str(args.profile), "--", *cmd]
+        cmd = [
+            spy,
+            "record",
+            "--gil",
+            "--format",
+            "raw",
+            "--subprocesses",
+            "--rate",
+            "200",
+            "-o",
+            str(args.profile),
+            "--",
+            *cmd,
+        ]
+    # The schema is created first, as on every cron run but the very first: the crawl
+    # itself then finds the database at the newest revision.
+    connect(db_url).dispose()
     code, wall, sampler = run_measured(cmd, crawl_env(args.workers), tmp, log)
     engine = connect(db_url)
     repo = Repository(engine)
@@ -210,29 +226,73 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
-    print(f"\nsite: {args.articles} articles; workers {os.environ.get('CRAWLER_EXTRACT_WORKERS', args.workers)}")
+def _line(o: Outcome) -> str:
+    return (
+        f"{o.name:<20}{o.stored:>7}{o.wall:>8.1f}{o.rate:>8.1f}{o.peak_pss / MIB:>9.0f}"
+        f"{o.peak_rss / MIB:>9.0f}{o.cpu:>7.1f}{o.processes:>6}"
+    )
+
+
+def median_outcome(runs: list[Outcome]) -> Outcome:
+    """The run with the median rate (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda o: o.rate)[(len(runs) - 1) // 2]
+
+
+def ratios(rounds: list[dict[str, Outcome]], top: str, base: str) -> list[float]:
+    """*top*'s rate over *base*'s, round by round (the machine's load changes between rounds)."""
+    return [r[top].rate / r[base].rate for r in rounds if top in r and base in r and r[base].rate]
+
+
+def report(rounds: list[dict[str, Outcome]], args: argparse.Namespace) -> dict[str, Any]:
+    workers = os.environ.get("CRAWLER_EXTRACT_WORKERS", args.workers)
+    print(f"\nsite: {args.articles} articles; workers {workers if workers is not None else 'default'}")
     head = f"{'crawler':<20}{'stored':>7}{'wall s':>8}{'art/s':>8}{'PSS MiB':>9}{'RSS MiB':>9}{'CPU s':>7}{'procs':>6}"
-    print(head)
+    print(head + "   (PSS/RSS: peak sum over the process tree)")
     print("-" * len(head))
-    for o in outcomes:
-        print(
-            f"{o.name:<20}{o.stored:>7}{o.wall:>8.1f}{o.rate:>8.1f}{o.peak_pss / MIB:>9.0f}"
-            f"{o.peak_rss / MIB:>9.0f}{o.cpu:>7.1f}{o.processes:>6}"
-        )
-    for o in outcomes:
+    names = list(dict.fromkeys(name for r in rounds for name in r))
+    medians: dict[str, Outcome] = {}
+    for name in names:
+        runs = [r[name] for r in rounds if name in r]
+        medians[name] = median_outcome(runs)
+        print(_line(medians[name]) + (f"   median of {len(runs)}: " + ", ".join(f"{o.rate:.1f}" for o in runs)
+                                      if len(runs) > 1 else ""))  # fmt: skip
+    for name, o in medians.items():
         if o.phases:
-            print(f"{o.name} CPU by phase (s): " + ", ".join(f"{k} {v:.1f}" for k, v in o.phases.items()))
+            print(f"{name} CPU by phase (s): " + ", ".join(f"{k} {v:.1f}" for k, v in o.phases.items()))
         for note in o.notes:
-            print(f"{o.name}: {note}")
-    by_name = {o.name: o for o in outcomes}
-    base = by_name.get("trafilatura CLI")
-    sqlite = by_name.get("crawler/sqlite")
-    if base and base.rate and sqlite:
-        print(f"ratio crawler/sqlite vs trafilatura: {sqlite.rate / base.rate:.2f}x articles/second")
-    if sqlite and "crawler/postgresql" in by_name and sqlite.rate:
-        pg = by_name["crawler/postgresql"]
-        print(f"ratio crawler/postgresql vs crawler/sqlite: {pg.rate / sqlite.rate:.2f}x articles/second")
+            print(f"{name}: {note}")
+    summary: dict[str, Any] = {"medians": {k: v.__dict__ | {"rate": v.rate} for k, v in medians.items()}}
+    for top, base, label in (
+        ("crawler/sqlite", "trafilatura CLI", "crawler/sqlite vs trafilatura"),
+        ("crawler/postgresql", "crawler/sqlite", "crawler/postgresql vs crawler/sqlite"),
+    ):
+        values = ratios(rounds, top, base)
+        if values:
+            med = sorted(values)[(len(values) - 1) // 2]
+            each = f" (rounds: {', '.join(f'{v:.2f}' for v in values)})" if len(values) > 1 else ""
+            print(f"ratio {label}: {med:.2f}x articles/second{each}")
+            summary[label] = med
+    return summary
+
+
+def run_round(k: int, base: str, site_urls: tuple[str, ...], sites_file: Path, args: argparse.Namespace,
+              tmp: Path) -> dict[str, Outcome]:  # fmt: skip
+    """One crawl of the site by each crawler, in a folder of its own."""
+    folder = tmp / f"round-{k}"
+    folder.mkdir()
+    out: dict[str, Outcome] = {}
+    if not args.skip_sqlite:
+        out["crawler/sqlite"] = run_crawler("crawler/sqlite", f"sqlite:///{folder / 'bench.db'}", sites_file,
+                                            site_urls, args, folder)  # fmt: skip
+        print(f"round {k}: crawler/sqlite {out['crawler/sqlite'].rate:.1f} art/s", flush=True)
+    if args.postgres:
+        with postgres_database(args.postgres) as pg_url:
+            out["crawler/postgresql"] = run_crawler("crawler/postgresql", pg_url, sites_file, site_urls, args, folder)
+        print(f"round {k}: crawler/postgresql {out['crawler/postgresql'].rate:.1f} art/s", flush=True)
+    if not args.skip_baseline:
+        out["trafilatura CLI"] = run_trafilatura(base, folder)
+        print(f"round {k}: trafilatura {out['trafilatura CLI'].rate:.1f} art/s", flush=True)
+    return out
 
 
 def main() -> int:
@@ -240,6 +300,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=500, help="articles on the site (default 500)")
     parser.add_argument("--postgres", metavar="URL", help="also crawl into a fresh database on this server")
     parser.add_argument("--workers", type=int, default=None, help="CRAWLER_EXTRACT_WORKERS for the crawl")
+    parser.add_argument("--rounds", type=int, default=1, help="crawl the site this many times each; medians")
     parser.add_argument("--concurrency", type=int, default=16, help="the site's `concurrency` key (default 16)")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run trafilatura")
     parser.add_argument("--skip-sqlite", action="store_true", help="do not run the SQLite crawl")
@@ -253,7 +314,7 @@ def main() -> int:
     shared = args.shared or find_shared_dir(ROOT, os.environ.get("CRAWLER_SHARED_DIR"))
     articles = corpus_articles(shared / "corpus", args.articles)
     routes: dict[str, Any] = {}
-    outcomes: list[Outcome] = []
+    rounds: list[dict[str, Outcome]] = []
     tmp = Path(tempfile.mkdtemp(prefix="crawler-bench-"))
     with loopback_server(routes) as server:
         site = build_site(server.base_url, articles)
@@ -263,25 +324,16 @@ def main() -> int:
         sites_file.write_text(sites_toml("bench", server.base_url, concurrency=args.concurrency,
                                          max_pages=max_pages), encoding="utf-8")  # fmt: skip
         print(f"site at {server.base_url}/ with {len(site.article_urls)} articles; work folder {tmp}", flush=True)
-        if not args.skip_sqlite:
-            db = f"sqlite:///{tmp / 'bench.db'}"
-            outcomes.append(run_crawler("crawler/sqlite", db, sites_file, site.article_urls, args, tmp))
-            print(f"crawler/sqlite done in {outcomes[-1].wall:.1f} s", flush=True)
-        if args.postgres:
-            with postgres_database(args.postgres) as pg_url:
-                outcomes.append(run_crawler("crawler/postgresql", pg_url, sites_file, site.article_urls, args, tmp))
-            print(f"crawler/postgresql done in {outcomes[-1].wall:.1f} s", flush=True)
-        if not args.skip_baseline:
-            outcomes.append(run_trafilatura(server.base_url, tmp))
-            print(f"trafilatura done in {outcomes[-1].wall:.1f} s", flush=True)
-    report(outcomes, args)
+        for k in range(1, args.rounds + 1):
+            rounds.append(run_round(k, server.base_url, site.article_urls, sites_file, args, tmp))
+    summary = report(rounds, args)
     if args.profile and args.profile.exists():
         from pyspy_top import render
 
         print("\nprofile (py-spy, every process of the crawl):")
         print(render(args.profile.read_text(encoding="utf-8", errors="replace"), 25))
     if args.json:
-        args.json.write_text(json.dumps([o.__dict__ | {"rate": o.rate} for o in outcomes], indent=2))
+        args.json.write_text(json.dumps(summary, indent=2, default=str))
     if not args.keep:
         import shutil
 

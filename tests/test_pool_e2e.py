@@ -51,7 +51,7 @@ def test_workers_store_the_same_articles_as_inline_extraction(sites_file: Path, 
     assert inline.returncode == 0, inline.stderr
     assert pooled.returncode == 0, pooled.stderr
     with_pool = stored(pool_db)
-    assert with_pool == stored(inline_db)
+    assert with_pool == stored(inline_db), pooled.stdout + inline.stdout
     assert len(with_pool) == len(PUBLISHER_ARTICLES) + len(AGGREGATOR_ARTICLES)
     assert "extract_" not in pooled.stdout  # nothing dropped by the pool
 
@@ -60,10 +60,10 @@ def test_a_page_that_kills_its_worker_is_counted_and_the_rest_is_stored(sites_fi
     db = f"sqlite:///{tmp_path / 'news.db'}"
     proc = crawl(sites_file, db, CRAWLER_EXTRACT_WORKERS="2", CRAWLER_EXTRACT_FUNCTION="pool_functions.crash_on_marker")
     assert proc.returncode == 0, proc.stderr
-    assert "extract_crashed 1" in proc.stdout
+    assert "extract_crashed 1" in proc.stdout, proc.stdout + proc.stderr
     urls = [a["url"] for a in stored(db)]
     assert not any(CRASH_MARKER in u for u in urls)
-    assert len(urls) == len(PUBLISHER_ARTICLES) + len(AGGREGATOR_ARTICLES) - 1
+    assert len(urls) == len(PUBLISHER_ARTICLES) + len(AGGREGATOR_ARTICLES) - 1, proc.stdout + proc.stderr
     result = CliRunner().invoke(main, ["runs", "--db", db, "--format", "json"])
     publisher = next(r for r in json.loads(result.output) if r["sites"] == "publisher")
     assert publisher["dropped"]["extract_crashed"] == 1
