@@ -113,7 +113,7 @@ class ExtractionPool:
 
             context = multiprocessing.get_context("forkserver")
             module = self.function_path.rpartition(".")[0]
-            context.set_forkserver_preload(["crawler.workers", "crawler.extract", module])
+            context.set_forkserver_preload(list(dict.fromkeys(["crawler.workers", "crawler.extract", module])))
             pool = ProcessPool(max_workers=self.workers, initializer=_worker_init, context=context)
             pool.schedule(os.getpid).result()  # starts the forkserver (it imports the extractor once)
             self._pool = pool

@@ -1,40 +1,39 @@
 #!/usr/bin/env python
 """Throughput and memory of ``crawler crawl`` against plain trafilatura, on one local site, same run.
 
-Serves a generated Arabic news site of N articles on 127.0.0.1 (project layouts, bodies
-from the shared corpus at run time; feed, sitemaps and listings so discovery is exercised),
-then crawls it:
+Serves a generated Arabic news site of N articles on port 80 of a loopback address
+(127.x.y.z: trafilatura's URL filter rejects URLs with a port; project layouts, bodies
+from the shared corpus at run time; feed, sitemaps and listings so discovery is
+exercised), then, ``--rounds`` times (the machine is shared: medians are reported, and
+the ratios round by round), crawls it:
 
-1. with ``crawler crawl`` (a subprocess, as a user runs it) into a fresh SQLite database,
-   politeness lifted by the per-site keys (``download_delay = 0``, ``concurrency``);
+1. with ``crawler crawl`` (a subprocess, as a user runs it) into a fresh SQLite database
+   (schema created first, as on every cron run but the very first), politeness lifted
+   by the per-site keys (``download_delay = 0``, ``concurrency``, ``autothrottle = false``);
 2. with ``--postgres URL``: the same into a fresh PostgreSQL database created on that
    server (and dropped afterwards);
-3. with trafilatura's own command line over the same site's sitemap (its fetching, its
-   extraction, files written to a temporary folder), its download sleep set to 0 and
-   its loopback guard off so it may fetch 127.0.0.1.
+3. with trafilatura's own command line: the site's sitemap listed (``--sitemap --list``),
+   then those URLs fetched and extracted into files (``-i FILE -o DIR``), its download
+   sleep set to 0 and its loopback guard off so it may fetch 127.x.y.z.
 
 For each it prints articles stored, wall seconds, articles/second, peak memory of the
 whole process tree (PSS sum and RSS sum, sampled from /proc, children included), CPU
 seconds of the tree, and for the crawler the CPU seconds by phase from the run's stats.
 
-    .venv/bin/python scripts/bench.py                      # 500 articles, SQLite + trafilatura
-    .venv/bin/python scripts/bench.py --articles 5000 --skip-baseline
+    .venv/bin/python scripts/bench.py                      # 500 articles, SQLite + trafilatura, 3 rounds
+    .venv/bin/python scripts/bench.py --articles 5000 --rounds 1
+    .venv/bin/python scripts/bench.py --workers 0          # extraction inline, for comparison
+    .venv/bin/python scripts/bench.py --profile prof.txt --skip-baseline --rounds 1   # py-spy, top lines
     .venv/bin/python scripts/bench.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import time
-import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,41 +41,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from benchlib import Outcome, loopback_server, postgres_database, run_measured, run_trafilatura  # noqa: E402
+
 from crawler.demo.generate import build_site, corpus_articles, find_shared_dir, sites_toml  # noqa: E402
-from crawler.demo.server import SiteServer  # noqa: E402
-from crawler.procmem import TreeSampler  # noqa: E402
 
 MIB = 1024 * 1024
 PHASES = ("download", "extract", "clean", "dedup", "store")
-
-
-@dataclass
-class Outcome:
-    """What one crawler did to the site."""
-
-    name: str
-    stored: int
-    wall: float
-    peak_pss: int
-    peak_rss: int
-    cpu: float
-    processes: int
-    phases: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def rate(self) -> float:
-        return self.stored / self.wall if self.wall else 0.0
-
-
-def run_measured(cmd: list[str], env: dict[str, str], cwd: Path, log: Path) -> tuple[int, float, TreeSampler]:
-    """Run *cmd*, sampling its process tree; (exit code, wall seconds, sampler)."""
-    start = time.perf_counter()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        with TreeSampler(proc.pid, interval=0.1) as sampler:
-            code = proc.wait()
-    return code, time.perf_counter() - start, sampler
 
 
 def crawl_env(workers: int | None) -> dict[str, str]:
@@ -141,89 +111,6 @@ def cpu_phases(stats: dict[str, Any]) -> dict[str, float]:
         if f"crawler/cpu/{key}" in stats:
             phases[key] = float(stats[f"crawler/cpu/{key}"])
     return phases
-
-
-TRAFILATURA_CONFIG = """[DEFAULT]
-DOWNLOAD_TIMEOUT = 30
-MAX_FILE_SIZE = 20000000
-MIN_FILE_SIZE = 10
-SLEEP_TIME = 0
-USER_AGENTS =
-COOKIE =
-MAX_REDIRECTS = 2
-SSRF_PROTECTION = off
-INSECURE_SSL_FALLBACK = off
-MIN_EXTRACTED_SIZE = 250
-MIN_OUTPUT_SIZE = 1
-MIN_OUTPUT_COMM_SIZE = 1
-MAX_TREE_SIZE =
-EXTRACTION_TIMEOUT = 30
-MIN_DUPLCHECK_SIZE = 100
-MAX_REPETITIONS = 2
-EXTENSIVE_DATE_SEARCH = on
-EXTERNAL_URLS = off
-"""
-
-
-def run_trafilatura(base: str, tmp: Path) -> Outcome:
-    """trafilatura's command line: URLs from the site's sitemap (``--sitemap --list``), then
-    fetching and extraction of those URLs (``-i FILE -o DIR``). Two commands because its
-    ``--sitemap`` mode with ``SLEEP_TIME = 0`` re-fetches the sitemap forever (2.3.1)."""
-    config = tmp / "trafilatura.cfg"
-    config.write_text(TRAFILATURA_CONFIG, encoding="utf-8")
-    exe = str(Path(sys.executable).with_name("trafilatura"))
-    urls, out_dir = tmp / "trafilatura-urls.txt", tmp / "trafilatura-out"
-    list_cmd = [exe, "--sitemap", f"{base}/sitemap.xml", "--list", "--config-file", str(config)]
-    code1, wall1, list_sampler = run_measured(list_cmd, dict(os.environ), tmp, urls)
-    fetch_cmd = [exe, "-i", str(urls), "--config-file", str(config), "-o", str(out_dir)]
-    code2, wall2, sampler = run_measured(fetch_cmd, dict(os.environ), tmp, tmp / "trafilatura.log")
-    stored = sum(1 for p in out_dir.rglob("*") if p.is_file()) if out_dir.exists() else 0
-    a, b = list_sampler.result, sampler.result
-    out = Outcome(
-        "trafilatura CLI",
-        stored,
-        wall1 + wall2,
-        max(a.peak_pss, b.peak_pss),
-        max(a.peak_rss, b.peak_rss),
-        a.cpu_seconds + b.cpu_seconds,
-        max(a.peak_processes, b.peak_processes),
-    )
-    for code in (code1, code2):
-        if code not in (0, 1):
-            out.notes.append(f"exit code {code}: see {tmp / 'trafilatura.log'}")
-    return out
-
-
-def loopback_server(routes: dict[str, Any]) -> SiteServer:
-    """A server on port 80 of a free loopback address: trafilatura's URL filter rejects
-    URLs with an explicit port, so the site must be served without one."""
-    import random
-
-    last: OSError | None = None
-    for _ in range(20):
-        host = f"127.0.{random.randint(1, 254)}.{random.randint(1, 254)}"
-        try:
-            return SiteServer(routes, host=host, port=80)
-        except OSError as exc:  # taken (or port 80 not allowed): try another address
-            last = exc
-    raise SystemExit(f"no free loopback address on port 80 ({last}); run as a user allowed to bind port 80")
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh database on the server of *admin_url*, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"crawler_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _line(o: Outcome) -> str:
@@ -300,8 +187,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=500, help="articles on the site (default 500)")
     parser.add_argument("--postgres", metavar="URL", help="also crawl into a fresh database on this server")
     parser.add_argument("--workers", type=int, default=None, help="CRAWLER_EXTRACT_WORKERS for the crawl")
-    parser.add_argument("--rounds", type=int, default=1, help="crawl the site this many times each; medians")
+    parser.add_argument("--rounds", type=int, default=3, help="crawls of the site by each crawler (default 3)")
     parser.add_argument("--concurrency", type=int, default=16, help="the site's `concurrency` key (default 16)")
+    parser.add_argument("--autothrottle", action="store_true", help="leave AutoThrottle on for the crawl")
     parser.add_argument("--skip-baseline", action="store_true", help="do not run trafilatura")
     parser.add_argument("--skip-sqlite", action="store_true", help="do not run the SQLite crawl")
     parser.add_argument("--shared", type=Path, default=None, help="shared data folder (default: found)")
@@ -321,8 +209,8 @@ def main() -> int:
         routes.update(site.routes)
         sites_file = tmp / "sites.toml"
         max_pages = 3 * len(site.article_urls) + 100  # feed, sitemap and listing links overlap
-        sites_file.write_text(sites_toml("bench", server.base_url, concurrency=args.concurrency,
-                                         max_pages=max_pages), encoding="utf-8")  # fmt: skip
+        sites_file.write_text(sites_toml("bench", server.base_url, concurrency=args.concurrency, max_pages=max_pages,
+                                         autothrottle=args.autothrottle), encoding="utf-8")  # fmt: skip
         print(f"site at {server.base_url}/ with {len(site.article_urls)} articles; work folder {tmp}", flush=True)
         for k in range(1, args.rounds + 1):
             rounds.append(run_round(k, server.base_url, site.article_urls, sites_file, args, tmp))
