@@ -15,12 +15,14 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
 
+from crawler.cleaning import clean_fields
 from crawler.db.engine import connect
 from crawler.db.repository import Repository, StoreOutcome
 from crawler.dedup.config import Dedup, dedup_from_settings
 from crawler.dedup.hashing import content_hash
 from crawler.items import Article
-from crawler.text.arabic import display
+from crawler.perf import add_seconds
+from crawler.recent import RecentSet
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -50,16 +52,15 @@ class CleanPipeline:
         return cls(crawler, crawler.settings.getint("CRAWLER_MIN_BODY_CHARS"))
 
     def process_item(self, item: Article) -> Article:
-        item = replace(
-            item,
-            title=display(item.title or "") or None,
-            lead=display(item.lead or "") or None,
-            body=display(item.body or "") or None,
-            authors=[a for a in (display(x) for x in item.authors) if a],
-            tags=list(dict.fromkeys(t for t in (display(x) for x in item.tags) if t)),
-            source=display(item.source or "") or None,
-            section=display(item.section or "") or None,
-        )
+        start = time.thread_time()
+        try:
+            return self._clean(item)
+        finally:
+            add_seconds(self.stats, "crawler/cpu/clean", time.thread_time() - start)
+
+    def _clean(self, item: Article) -> Article:
+        if item.content_hash is None:  # not prepared by an extraction worker (crawler.cleaning.prepare)
+            item = clean_fields(item)
         if not item.body:
             raise drop(self.stats, "empty_body", item)
         if len(item.body) < self.min_body_chars:
@@ -76,23 +77,29 @@ class DedupPipeline:
     """Content hash of the folded body; drop a URL seen twice in one run.
 
     Copies of stored articles are *not* dropped: the store keeps them as records
-    pointing at the first copy (``duplicate_of``).
+    pointing at the first copy (``duplicate_of``). The URLs of the run are remembered
+    in a bounded set (``CRAWLER_DEDUP_RECENT_URLS``): a repeat older than that reaches
+    the store, which finds its canonical URL stored and counts it ``unchanged``.
     """
 
-    def __init__(self, stats: StatsCollector) -> None:
+    def __init__(self, stats: StatsCollector, recent_urls: int = 20_000) -> None:
         self.stats = stats
-        self.seen_urls: set[str] = set()
+        self.seen_urls = RecentSet(max(1, recent_urls))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
-        return cls(crawler.stats)
+        return cls(crawler.stats, crawler.settings.getint("CRAWLER_DEDUP_RECENT_URLS", 20_000))
 
     def process_item(self, item: Article) -> Article:
-        canonical = item.canonical_url or item.url
-        if canonical in self.seen_urls:
-            raise drop(self.stats, "duplicate_url_in_run", item)
-        self.seen_urls.add(canonical)
-        return replace(item, canonical_url=canonical, content_hash=content_hash(item.body))
+        start = time.thread_time()
+        try:
+            canonical = item.canonical_url or item.url
+            if self.seen_urls.seen(canonical):
+                raise drop(self.stats, "duplicate_url_in_run", item)
+            # Extraction workers hash the clean body already (crawler.cleaning.prepare).
+            return replace(item, canonical_url=canonical, content_hash=item.content_hash or content_hash(item.body))
+        finally:
+            add_seconds(self.stats, "crawler/cpu/dedup", time.thread_time() - start)
 
 
 class StorePipeline:
@@ -162,11 +169,19 @@ class StorePipeline:
         if not self.pending or self.repo is None:
             return
         batch, self.pending = self.pending, []
-        outcomes: list[StoreOutcome] = await run_in_thread(self.repo.store_articles, batch)
+        outcomes, cpu = await run_in_thread(self._store, batch)
+        add_seconds(self.stats, "crawler/cpu/store", cpu)
         for article, outcome in zip(batch, outcomes, strict=True):
             article.duplicate_of = outcome.duplicate_of
             article.story_id = outcome.story_id
             self.stats.inc_value(f"crawler/articles/{outcome.status}")
+
+    def _store(self, batch: list[Article]) -> tuple[list[StoreOutcome], float]:
+        """Runs in a thread: the outcomes, and the CPU seconds this thread spent on them."""
+        assert self.repo is not None
+        start = time.thread_time()
+        outcomes = self.repo.store_articles(batch)
+        return outcomes, time.thread_time() - start
 
     @staticmethod
     def outcome_counts(stats: dict[str, Any]) -> dict[str, int]:

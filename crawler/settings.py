@@ -111,6 +111,37 @@ CRAWLER_CRAWL_DELAY_MAX = _env_number("CRAWLER_CRAWL_DELAY_MAX", "60", float)
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
 
+
+def _default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+#: Worker processes that extract articles off the reactor thread (default: the cores this
+#: process may use). 0 extracts inline on the reactor thread (slower; for debugging).
+CRAWLER_EXTRACT_WORKERS = int(os.environ.get("CRAWLER_EXTRACT_WORKERS") or _default_workers())
+#: Seconds one page's extraction may take in a worker before the worker is stopped and the
+#: page dropped (``crawler/dropped/extract_timeout``); 0 means no limit. Not applied inline.
+CRAWLER_EXTRACT_TIMEOUT = float(os.environ.get("CRAWLER_EXTRACT_TIMEOUT", "60"))
+#: The extraction function, as a dotted path: ``f(html, url, fetched_at, encoding) ->
+#: (Article, cpu_seconds)``, importable by the workers. The default runs ``crawler.extract``.
+CRAWLER_EXTRACT_FUNCTION = os.environ.get("CRAWLER_EXTRACT_FUNCTION", "crawler.workers.extract_page")
+#: Article pages waiting for or in extraction at most; further article requests wait before
+#: they are downloaded, so memory stays flat however far discovery runs ahead. 0: 4 per worker.
+CRAWLER_EXTRACT_BACKLOG = int(os.environ.get("CRAWLER_EXTRACT_BACKLOG", "0"))
+# Scrapy 2.19 starts CONCURRENT_ITEMS asyncio tasks (plus a queue) for the output of EVERY
+# response (scrapy.utils.asyncio._parallel_asyncio). An article page yields one item, so
+# the default 100 only costs: measured, 28% of the crawl process's CPU. Outputs of
+# different responses are still processed concurrently.
+CONCURRENT_ITEMS = 4
+
+#: Canonical URLs remembered to drop a page seen twice in one run (``duplicate_url_in_run``).
+#: Bounded, so memory stays flat on long crawls; an older repeat is caught by the store,
+#: which finds the URL stored and counts it ``unchanged``.
+CRAWLER_DEDUP_RECENT_URLS = int(os.environ.get("CRAWLER_DEDUP_RECENT_URLS", "20000"))
+
 # --- scale-out: workers on Redis, sharding (issue 7) ------------------------------------------
 
 #: Redis server shared by ``crawler worker`` / ``crawler enqueue`` (request queue, seen set, politeness).
@@ -166,6 +197,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,  # just after RobotsTxt (100)
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,  # sees 429/503 before Retry (550)
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 570,
+    "crawler.middlewares.backpressure.ExtractionBackpressure": 150,  # before the download, after robots.txt
     "crawler.middlewares.encoding.EncodingFixMiddleware": 580,  # after HttpCompression (590)
 }
 
@@ -176,6 +208,7 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "crawler.perf.CpuStats": 400,  # before RunRecorder: its figures go into the run row
     "crawler.extensions.RunRecorder": 500,
 }
 

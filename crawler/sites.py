@@ -43,6 +43,7 @@ class SiteConfig:
     max_pages: int | None = None  # pages per run (None: the global default)
     listing_depth: int | None = None  # how many pagination/listing hops to follow
     same_site_hosts: tuple[str, ...] = field(default=())  # www./m. twins folded into one host
+    autothrottle: bool | None = None  # False lifts AutoThrottle for this site (None: the global setting)
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -131,6 +132,10 @@ def _parse_site(source: str, name: str, table: Any) -> SiteConfig:
         elif key in ("concurrency", "max_pages", "listing_depth"):
             if not isinstance(value, int) or isinstance(value, bool) or value < (0 if key == "listing_depth" else 1):
                 raise _fail(source, name, key, "expected a positive whole number")
+            values[key] = value
+        elif key == "autothrottle":
+            if not isinstance(value, bool):
+                raise _fail(source, name, key, "expected true or false")
             values[key] = value
         elif key == "encoding":
             import codecs

@@ -93,3 +93,24 @@ def test_store_batches_and_counts_outcomes(sqlite_url: str) -> None:
         assert st.get_value("crawler/articles/new") == 2
 
     asyncio.run(scenario())
+
+
+def test_dedup_remembers_a_bounded_number_of_urls() -> None:
+    st = stats()
+    pipeline = DedupPipeline(st, recent_urls=100)  # type: ignore[arg-type]
+    for i in range(1000):
+        pipeline.process_item(Article(url=f"https://a.com/{i}", body="نص"))
+    assert len(pipeline.seen_urls) == 100
+    with pytest.raises(DropItem):  # a recent repeat is still caught
+        pipeline.process_item(Article(url="https://a.com/999", body="نص"))
+    # An old one passes on to the store, which finds it stored (counted "unchanged" there).
+    assert pipeline.process_item(Article(url="https://a.com/0", body="نص")).canonical_url == "https://a.com/0"
+
+
+def test_pipelines_count_their_cpu_seconds() -> None:
+    st = stats()
+    pipeline = DedupPipeline(st)  # type: ignore[arg-type]
+    pipeline.process_item(Article(url="https://a.com/1", body=BODY))
+    assert isinstance(st.get_value("crawler/cpu/dedup"), float)
+    _, cst = clean(Article(url="u", title="t", body=BODY, lang="ar"))
+    assert isinstance(cst.get_value("crawler/cpu/clean"), float)

@@ -54,6 +54,7 @@ def test_hosts_default_to_the_hosts_of_the_urls() -> None:
         ('[sites.a]\nstart_urls = ["https://a.com/"]\nschedule = "every day"\n', "key 'schedule': invalid cron"),
         ('[sites.a]\nstart_urls = ["https://a.com/"]\nconcurrency = 0\n', "key 'concurrency': expected a positive"),
         ('[sites.a]\nstart_urls = ["https://a.com/"]\nencoding = "klingon"\n', "key 'encoding': unknown encoding"),
+        ('[sites.a]\nstart_urls = ["https://a.com/"]\nautothrottle = "off"\n', "key 'autothrottle': expected true or"),
         ('[sites.a]\nallowed_domains = ["a.com"]\n', "site 'a': needs at least one of start_urls"),
         ("[sites]\n", "no sites defined"),
         ("[sitez.a]\n", "key 'sitez': unknown top-level key"),
@@ -67,6 +68,14 @@ def test_mistakes_are_one_line_errors_naming_file_site_and_key(text: str, messag
     assert message in str(info.value)
     assert "\n" not in str(info.value)
     assert info.value.exit_code == 2
+
+
+def test_autothrottle_can_be_lifted_per_site() -> None:
+    sites = parse_sites(
+        '[sites.a]\nfeeds = ["https://a.com/rss"]\nautothrottle = false\n[sites.b]\nfeeds = ["https://b.com/"]\n'
+    )
+    assert sites["a"].autothrottle is False
+    assert sites["b"].autothrottle is None  # the global AUTOTHROTTLE_ENABLED applies
 
 
 def test_missing_file_and_no_file(tmp_path: Path) -> None:

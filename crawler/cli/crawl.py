@@ -250,6 +250,7 @@ def fetch(url: str, sites_file: str, db_url: str, dry_run: bool, fmt: str, log_l
     settings = _crawl_settings(
         db_url, sites_file, log_level, None,
         CRAWLER_DRY_RUN=dry_run, CRAWLER_STORE_BATCH_SIZE=1, CRAWLER_COMMAND="fetch", RETRY_TIMES=1,
+        CRAWLER_EXTRACT_WORKERS=0,  # one page: starting worker processes would cost more than it saves
     )  # fmt: skip
     [result] = run_crawls([{"url": url}], settings, keep_items=True)
     if not result.items:

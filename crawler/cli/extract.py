@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from crawler.cli.common import UserError
-from crawler.extract import extract as extract_article
 
 
 @click.command("extract")
@@ -24,6 +23,9 @@ def extract(files: tuple[Path, ...], url: str | None, fmt: str) -> None:
     Example:
       crawler extract page.html --url https://www.example.com/news/1 --format json
     """
+    # Imported here: the crawl process should not carry the extractor (its workers do).
+    from crawler.extract import extract as extract_article
+
     records = []
     for path in files:
         try:

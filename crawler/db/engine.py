@@ -80,13 +80,21 @@ def make_engine(url: str) -> Engine:
 
 def upgrade(engine: Engine) -> None:
     """Apply every pending Alembic migration (idempotent; once per URL per process)."""
-    from alembic import command
-    from alembic.config import Config
+    from crawler.db.revisions import is_at_head
 
     key = engine.url.render_as_string(hide_password=False)
     with _upgrade_lock:
         if key in _upgraded:
             return
+        try:
+            if is_at_head(engine, MIGRATIONS_DIR / "versions"):  # nothing to do: Alembic not even imported
+                _upgraded.add(key)
+                return
+        except OperationalError as exc:
+            raise DatabaseError(f"cannot open database {redact(key)}: {_first_line(exc)}") from exc
+        from alembic import command
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         cfg.attributes["connection"] = None

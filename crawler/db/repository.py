@@ -281,6 +281,12 @@ class Repository:
         with self.engine.begin() as conn:
             conn.execute(update(CrawlRun).where(CrawlRun.id == run_id).values(**values))
 
+    def run_stats(self, run_id: int) -> dict[str, Any]:
+        """The full crawl stats saved with run *run_id* ({} when unknown)."""
+        with self.engine.connect() as conn:
+            stats = conn.execute(select(CrawlRun.stats).where(CrawlRun.id == run_id)).scalar_one_or_none()
+        return dict(stats or {})
+
     def list_runs(self, *, site: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
         if site:

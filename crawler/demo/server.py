@@ -31,6 +31,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
+        self._respond(with_body=True)
+
+    def do_HEAD(self) -> None:  # as real servers do; some clients probe a site with HEAD first
+        self._respond(with_body=False)
+
+    def _respond(self, with_body: bool) -> None:
         self.server.hits.append(self.path)
         # Like most real servers, ignore a query string the route does not know.
         route = self.server.routes.get(self.path) or self.server.routes.get(self.path.split("?", 1)[0])
@@ -47,7 +53,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(resource.body)))
         self.end_headers()
-        self.wfile.write(resource.body)
+        if with_body:
+            self.wfile.write(resource.body)
 
     def log_message(self, format: str, *args: Any) -> None:  # silence per-request logs
         pass
@@ -71,7 +78,7 @@ class SiteServer:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://{host!s}" if port == 80 else f"http://{host!s}:{port}"
 
     @property
     def routes(self) -> dict[str, Route]:

@@ -16,19 +16,21 @@ from __future__ import annotations
 import gzip
 import io
 import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import run_in_thread
 from twisted.python.failure import Failure
 
+from crawler import workers
 from crawler.dedup.canonical import choose_canonical, site_twins
 from crawler.dedup.urls import Twins, canonicalize
 from crawler.discover import (
@@ -40,9 +42,9 @@ from crawler.discover import (
     safe_http_url,
 )
 from crawler.exceptions import ConfigError
-from crawler.extract import extract
 from crawler.frontier import Frontier, origin_url
 from crawler.items import Article
+from crawler.perf import add_seconds
 from crawler.sites import SiteConfig, load_sites, site_for_url
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ class NewsSpider(Spider):
         self.max_pages = 0
         self.listing_depth = 3
         self.frontier: Frontier | None = None  # incremental state (site mode only)
+        self.extraction: workers.ExtractionPool | None = None
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -96,7 +99,23 @@ class NewsSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler)
+        spider.extraction = workers.acquire(
+            crawler.settings.getint("CRAWLER_EXTRACT_WORKERS"),
+            timeout=crawler.settings.getfloat("CRAWLER_EXTRACT_TIMEOUT"),
+            function=crawler.settings.get("CRAWLER_EXTRACT_FUNCTION"),
+        )
+        crawler.signals.connect(spider._start_extraction, signal=signals.spider_opened)
+        crawler.signals.connect(spider._stop_extraction, signal=signals.spider_closed)
         return spider
+
+    async def _start_extraction(self) -> None:
+        if self.extraction is not None:  # the forkserver imports the extractor: not on the reactor thread
+            await run_in_thread(self.extraction.start)
+
+    async def _stop_extraction(self) -> None:
+        pool, self.extraction = self.extraction, None
+        if pool is not None:
+            await run_in_thread(workers.release, pool)
 
     def configure(self, crawler: Crawler) -> None:
         """Resolve the site and apply its per-site settings (before the settings freeze)."""
@@ -130,6 +149,8 @@ class NewsSpider(Spider):
             # over, so 32 queued behind a 4-wide slot would delay the stop by 28 delays or more.
             per_host = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
             settings.set("CONCURRENT_REQUESTS", per_host * max(1, len(site.hosts)), priority="spider")
+            if site.autothrottle is not None:
+                settings.set("AUTOTHROTTLE_ENABLED", site.autothrottle, priority="spider")
         self.max_pages = site.max_pages or settings.getint("CRAWLER_MAX_PAGES")
         self.listing_depth = (
             site.listing_depth if site.listing_depth is not None else settings.getint("CRAWLER_LISTING_DEPTH")
@@ -299,7 +320,7 @@ class NewsSpider(Spider):
             yield request
         self._read_in_full(response)
 
-    def parse_article(self, response: Response) -> Iterator[Article]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Article]:
         content_type = (response.headers.get(b"Content-Type") or b"text/html").split(b";")[0].strip().lower()
         if not isinstance(response, TextResponse) or not content_type.startswith(_HTML_TYPES):
             self.crawler.stats.inc_value("crawler/skipped/not_html")
@@ -308,7 +329,17 @@ class NewsSpider(Spider):
                 self.frontier.remember(origin_url(response), "not_article")
             return
         fetched_at = datetime.now(UTC)
-        article = extract(response.text, response.url, fetched_at=fetched_at)
+        assert self.extraction is not None
+        try:
+            # The bytes and the (fixed) encoding: the extractor decodes, in the worker.
+            article, cpu = await self.extraction.extract(
+                response.body, response.url, fetched_at=fetched_at, encoding=response.encoding
+            )
+        except workers.ExtractionFailed as exc:
+            self.crawler.stats.inc_value(f"crawler/dropped/{exc.reason}")
+            logger.warning("page dropped: %s: %s", response.url, exc.detail)
+            return
+        add_seconds(self.crawler.stats, "crawler/cpu/extract", cpu)
         article.site = self.site.name
         article.fetched_at = fetched_at.isoformat(timespec="seconds")
         article.canonical_url = self._canonical(response.url, article.canonical_url)
