@@ -144,3 +144,36 @@ class UrlState(Base):
     etag: Mapped[str | None] = mapped_column(String(500))
     last_modified: Mapped[str | None] = mapped_column(String(100))
     checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SearchIndex(Base):
+    """Search side-table, one row per article, maintained by :mod:`crawler.search.index`.
+
+    ``sort_key`` orders by date (``published_at``, else ``fetched_at``) and is unique:
+    whole UTC seconds times 10**9 plus the article id. On SQLite it is also the rowid
+    of the FTS5 table ``article_fts`` (created by migration 0003, not modelled here);
+    on PostgreSQL the migration adds a ``tsv tsvector`` column with a GIN index. The
+    ``*_f`` columns hold folded facet values between ``|`` marks, for filters.
+    """
+
+    __tablename__ = "search_index"
+
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    sort_key: Mapped[int] = mapped_column(BigInteger, unique=True)
+    section_f: Mapped[str] = mapped_column(Text, default="")
+    source_f: Mapped[str] = mapped_column(Text, default="")
+    tags_f: Mapped[str] = mapped_column(Text, default="")
+    authors_f: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchQueue(Base):
+    """Articles whose search entry must be (re)built; filled by database triggers on
+    ``articles`` (insert, and update of indexed columns) and emptied by
+    :func:`crawler.search.index.index_pending`."""
+
+    __tablename__ = "search_queue"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(BigInteger)
