@@ -25,6 +25,7 @@ class FilterError(CrawlerError):
 
 _RELATIVE_RE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+_WORD_RE = re.compile(r"[^\W_]")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})*$")
 
 
@@ -85,7 +86,7 @@ def _clean(values: Iterable[str] | str | None, what: str) -> tuple[str, ...]:
     for v in out:
         if len(v) > 500:
             raise FilterError(f"{what} filter is too long ({len(v)} characters, at most 500)")
-        if what in {"section", "tag", "source", "author"} and not fold(v).replace("|", " ").strip():
+        if what in {"section", "tag", "source", "author"} and not _WORD_RE.search(fold(v)):
             raise FilterError(f"{what} filter {v!r} has no letters or digits")
     return out
 

@@ -29,6 +29,7 @@ __all__ = ["BATCH", "index_articles", "index_pending", "rebuild", "sort_key", "s
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+ANALYZE_AFTER = 5000
 KEY_SCALE = 1_000_000_000
 """sort_key = whole UTC seconds * KEY_SCALE + article id (unique, date-ordered)."""
 _MAX_SECONDS = 9_000_000_000  # year 2255: keeps sort_key inside a signed 64-bit integer
@@ -70,8 +71,8 @@ def build_entry(row: Any) -> Entry:
     return Entry(
         article_id=row.id,
         sort_key=sort_key(row.published_at or row.fetched_at, row.id),
-        title_terms=list(field_terms(words(row.title))),
-        body_terms=list(field_terms(words(row.body))),
+        title_terms=field_terms(words(row.title)),
+        body_terms=field_terms(words(row.body)),
         facets={
             "section_f": facet([row.section]),
             "source_f": facet([row.source]),
@@ -128,7 +129,8 @@ def index_articles(conn: Connection, ids: Sequence[int]) -> int:
     rows = conn.execute(select(*_ROW_COLUMNS).where(ArticleRow.id.in_(list(ids)))).all()
     entries = [build_entry(row) for row in rows]
     pg = conn.dialect.name == "postgresql"
-    stale = [i for i in ids if i not in {e.article_id for e in entries}]
+    indexed = {e.article_id for e in entries}
+    stale = [i for i in ids if i not in indexed]
     if stale:
         conn.execute(
             text("DELETE FROM search_index WHERE article_id IN :ids").bindparams(
@@ -193,12 +195,23 @@ def sync(engine: Engine, *, batch: int = BATCH) -> int:
                 pending = conn.execute(text("SELECT 1 FROM search_queue LIMIT 1")).first()
             done += n
             if pending is None:
-                return done
+                break
     except OperationalError as exc:
         if "readonly" not in str(exc).replace(" ", "").lower():
             raise
         logger.warning("search index not updated: the database is read-only; new articles are not searchable")
         return done
+    if done >= ANALYZE_AFTER:
+        _analyze(engine)
+    return done
+
+
+def _analyze(engine: Engine) -> None:
+    """Refresh planner statistics after a large batch, so the first searches after a
+    bulk load do not scan the table (PostgreSQL's autovacuum would come later)."""
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE search_index"))
+        conn.execute(text("ANALYZE articles"))
 
 
 def rebuild(conn: Connection, *, batch: int = BATCH) -> int:

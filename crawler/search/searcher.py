@@ -115,7 +115,12 @@ def search(
     if limit == 0:
         return []
     stop = None if limit is None else offset + limit
-    first = 64 if stop is None else max(32, 2 * stop)
+    if stop is None:
+        first = 1000
+    elif query is not None and query.needs_check:
+        first = stop + 8  # each candidate's text is folded to check the phrase: ask for few
+    else:
+        first = max(32, 2 * stop)
     picked = list(islice(iter_candidates(conn, query, filters, order, first_chunk=first), offset, stop))
     loaded = load_results(conn, [c.shown for c in picked])
     keys = query.keys if query is not None else set()

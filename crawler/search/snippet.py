@@ -44,22 +44,33 @@ def _is_match(written: str, keys: set[str]) -> bool:
     return any(word_matches(k, w) for w in words(written) for k in keys)
 
 
-def _passage(paragraph: str, keys: set[str]) -> Snippet:
+def _hits(tokens: list[re.Match[str]], folded: list[str], keys: set[str]) -> list[int]:
+    """Indices of the written tokens that match. When folding the paragraph kept one
+    word per written token (the usual case) the indices line up; otherwise each token
+    is folded on its own."""
+    if not keys:
+        return []
+    if len(folded) == len(tokens):
+        return [i for i, w in enumerate(folded) if any(word_matches(k, w) for k in keys)]
+    return [i for i, m in enumerate(tokens) if _is_match(m.group(), keys)]
+
+
+def _passage(paragraph: str, folded: list[str], keys: set[str]) -> Snippet:
     tokens = list(_WRITTEN_WORD_RE.finditer(paragraph))
-    hits = [i for i, m in enumerate(tokens) if keys and _is_match(m.group(), keys)]
+    if not tokens:
+        return Snippet(paragraph.strip()[:240])
+    hits = _hits(tokens, folded, keys)
     first = hits[0] if hits else 0
     lo = max(0, first - BEFORE_WORDS)
     hi = min(len(tokens), lo + MAX_WORDS)
-    if not tokens:
-        return Snippet(paragraph.strip()[:240])
     start = tokens[lo].start() if lo > 0 else 0
     end = tokens[hi - 1].end() if hi < len(tokens) else len(paragraph)
     prefix = "… " if lo > 0 else ""
     suffix = " …" if hi < len(tokens) else ""
-    body = paragraph[start:end].strip()
-    shift = len(prefix) - start - (len(paragraph[start:end]) - len(paragraph[start:end].lstrip()))
+    raw = paragraph[start:end]
+    shift = len(prefix) - start - (len(raw) - len(raw.lstrip()))
     spans = [(tokens[i].start() + shift, tokens[i].end() + shift) for i in hits if lo <= i < hi]
-    return Snippet(prefix + body + suffix, spans)
+    return Snippet(prefix + raw.strip() + suffix, spans)
 
 
 def make_snippet(text: str | None, keys: set[str]) -> Snippet | None:
@@ -68,10 +79,8 @@ def make_snippet(text: str | None, keys: set[str]) -> Snippet | None:
     if not text or not text.strip():
         return None
     paragraphs = [p for p in _PARAGRAPH_RE.split(text) if p.strip()]
-    chosen = paragraphs[0]
-    for paragraph in paragraphs:
+    for paragraph in paragraphs if keys else ():
         folded = words(paragraph)
         if any(word_matches(k, w) for w in folded for k in keys):
-            chosen = paragraph
-            break
-    return _passage(chosen, keys)
+            return _passage(paragraph, folded, keys)
+    return _passage(paragraphs[0], [], set())

@@ -130,7 +130,7 @@ class Candidates:
         if self.order == "relevance" and score:
             order_by = f"score, {self.key_col} DESC"
         else:
-            order_by = f"{self.key_col} DESC"
+            order_by, score = f"{self.key_col} DESC", ""
         sql = (
             f"SELECT s.article_id AS id, {self.key_col} AS sort_key, a.duplicate_of_id AS dup{score} "
             f"FROM {source} WHERE {' AND '.join(where) or '1 = 1'} "

@@ -25,7 +25,9 @@ PostgreSQL; indexing the forms ourselves gives both backends the same terms.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import chain
 
 from crawler.text.arabic import fold
 
@@ -62,6 +64,8 @@ def _prefixes() -> tuple[str, ...]:
 
 
 PREFIXES: tuple[str, ...] = _prefixes()
+_PREFIX_SET = frozenset(PREFIXES)
+_LONGEST_PREFIX = max(map(len, PREFIXES))
 MIN_STEM = 2
 """Letters that must remain after a document word's prefix is removed."""
 MIN_QUERY_STEM = 3
@@ -77,13 +81,15 @@ def words(text: str | None) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
-def forms(word: str) -> set[str]:
-    """Every form under which the folded document *word* can be found."""
+@lru_cache(maxsize=500_000)
+def forms(word: str) -> frozenset[str]:
+    """Every form under which the folded document *word* can be found (cached: news
+    vocabulary repeats, and this runs for every word of every indexed article)."""
     out = {word}
-    for prefix in PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_STEM:
-            out.add(word[len(prefix) :])
-    return out
+    for n in range(1, min(_LONGEST_PREFIX, len(word) - MIN_STEM) + 1):
+        if word[:n] in _PREFIX_SET:
+            out.add(word[n:])
+    return frozenset(out)
 
 
 def query_key(word: str) -> str:
@@ -93,21 +99,14 @@ def query_key(word: str) -> str:
     return word
 
 
-def field_terms(folded_words: Iterable[str]) -> Iterator[str]:
+def field_terms(folded_words: Iterable[str]) -> list[str]:
     """The distinct index terms of one field (title or body), roughly in text order.
 
     Term frequency is deliberately not kept: both backends index presence only,
     which keeps the index small and identical on SQLite and PostgreSQL.
     """
-    seen_words: set[str] = set()
-    seen_terms: set[str] = set()
-    for word in folded_words:
-        if len(word) > MAX_WORD or word in seen_words:
-            continue
-        seen_words.add(word)
-        for form in forms(word) - seen_terms:
-            seen_terms.add(form)
-            yield form
+    unique = [w for w in dict.fromkeys(folded_words) if len(w) <= MAX_WORD]
+    return list(dict.fromkeys(chain.from_iterable(map(forms, unique))))
 
 
 def word_matches(key: str, word: str) -> bool:
@@ -120,6 +119,3 @@ def word_matches(key: str, word: str) -> bool:
         return False
     prefix_len = len(word) - len(key)
     return prefix_len > 0 and word.endswith(key) and word[:prefix_len] in _PREFIX_SET
-
-
-_PREFIX_SET = frozenset(PREFIXES)
