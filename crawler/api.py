@@ -16,9 +16,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from crawler.search.show import ArticleDetail
+    from crawler.search.stats import Stats
 
 from crawler.db.engine import connect
 from crawler.search.filters import Filters
@@ -120,6 +124,22 @@ class Database:
         from crawler.export import write_export
 
         return write_export(self.iter_articles(text, order=order, **filters), out, fmt)
+
+    def show(self, key: str | int) -> ArticleDetail:
+        """One article by id or URL, with its copies, same-story articles and versions."""
+        from crawler.search.show import show_article
+
+        sync(self.engine)
+        with self.engine.connect() as conn:
+            return show_article(conn, key)
+
+    def stats(self, *, days: int = 14, **filters: Any) -> Stats:
+        """Articles per site and day, duplicate share, field coverage, last runs."""
+        from crawler.search.stats import collect_stats
+
+        flt = filters.pop("filters", None) or self.filters(**filters)
+        with self.engine.connect() as conn:
+            return collect_stats(conn, flt, days=days)
 
     def reindex(self) -> int:
         """Rebuild the whole search index (after a change of the folding rules)."""

@@ -43,9 +43,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from crawler.cli import crawl, db, extract, query, runs
+    from crawler.cli import crawl, db, export, extract, query, runs, stats
 
-    for module in (crawl, db, extract, query, runs):
+    for module in (crawl, db, extract, query, runs, export, stats):
         for command in module.COMMANDS:
             main.add_command(command)
 

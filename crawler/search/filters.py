@@ -71,10 +71,17 @@ def parse_when(value: str | date | datetime, *, end: bool = False, now: datetime
         },
     )
     if parsed is None:
-        raise FilterError(
-            f"cannot read the date {text!r}: give e.g. 2025-07-31, 2025-07-31T08:00, 7d or yesterday"
-        )
+        raise FilterError(f"cannot read the date {text!r}: give e.g. 2025-07-31, 2025-07-31T08:00, 7d or yesterday")
     return _aware(parsed)
+
+
+def _when(option: str, value: str | date | datetime | None, *, end: bool = False) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_when(value, end=end)
+    except FilterError as exc:
+        raise FilterError(f"{option}: {exc}") from None
 
 
 def _clean(values: Iterable[str] | str | None, what: str) -> tuple[str, ...]:
@@ -126,8 +133,8 @@ class Filters:
         for v in langs:
             if not _LANG_RE.match(v):
                 raise FilterError(f"invalid language code {v!r}: give e.g. ar or ar-SA")
-        lo = parse_when(since) if since is not None and since != "" else None
-        hi = parse_when(until, end=True) if until is not None and until != "" else None
+        lo = _when("--since", since)
+        hi = _when("--until", until, end=True)
         if lo and hi and hi < lo:
             raise FilterError(f"--until ({hi.isoformat()}) is before --since ({lo.isoformat()})")
         return cls(

@@ -115,9 +115,7 @@ _UPSERT = (
 )
 _SQLITE_UPSERT = text(_UPSERT.format(extra_cols="", extra_vals="", extra_set=""))
 _PG_UPSERT = text(
-    _UPSERT.format(
-        extra_cols=", tsv", extra_vals=", CAST(:tsv AS tsvector)", extra_set=", tsv = excluded.tsv"
-    )
+    _UPSERT.format(extra_cols=", tsv", extra_vals=", CAST(:tsv AS tsvector)", extra_set=", tsv = excluded.tsv")
 )
 
 
@@ -133,9 +131,7 @@ def index_articles(conn: Connection, ids: Sequence[int]) -> int:
     stale = [i for i in ids if i not in indexed]
     if stale:
         conn.execute(
-            text("DELETE FROM search_index WHERE article_id IN :ids").bindparams(
-                bindparam("ids", expanding=True)
-            ),
+            text("DELETE FROM search_index WHERE article_id IN :ids").bindparams(bindparam("ids", expanding=True)),
             {"ids": stale},
         )
     if not entries:
@@ -146,18 +142,14 @@ def index_articles(conn: Connection, ids: Sequence[int]) -> int:
     # SQLite: drop the FTS rows under the old keys, then write the new ones.
     conn.execute(
         text(
-            "DELETE FROM article_fts WHERE rowid IN "
-            "(SELECT sort_key FROM search_index WHERE article_id IN :ids)"
+            "DELETE FROM article_fts WHERE rowid IN (SELECT sort_key FROM search_index WHERE article_id IN :ids)"
         ).bindparams(bindparam("ids", expanding=True)),
         {"ids": [e.article_id for e in entries]},
     )
     conn.execute(_SQLITE_UPSERT, [e.params() for e in entries])
     conn.execute(
         text("INSERT INTO article_fts (rowid, title, body) VALUES (:rk, :title, :body)"),
-        [
-            {"rk": e.sort_key, "title": " ".join(e.title_terms), "body": " ".join(e.body_terms)}
-            for e in entries
-        ],
+        [{"rk": e.sort_key, "title": " ".join(e.title_terms), "body": " ".join(e.body_terms)} for e in entries],
     )
     return len(entries)
 

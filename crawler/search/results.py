@@ -15,7 +15,7 @@ from crawler.search.snippet import Snippet
 
 __all__ = ["RESULT_FIELDS", "SearchResult", "load_results"]
 
-RESULT_FIELDS: tuple[str, ...] = ("id", *ARTICLE_FIELDS, "copies", "sites")
+RESULT_FIELDS: tuple[str, ...] = (*ARTICLE_FIELDS, "id", "copies", "sites")
 """Keys of a result in json/jsonl/csv/parquet output (``snippet`` and ``score`` are
 added by ``crawler query``)."""
 

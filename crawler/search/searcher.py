@@ -51,9 +51,7 @@ def _checked(conn: Connection, query: Query, rows: Sequence[Any]) -> list[Any]:
     ids = [r.id for r in rows]
     texts = {
         r.id: (r.title, r.body)
-        for r in conn.execute(
-            select(ArticleRow.id, ArticleRow.title, ArticleRow.body).where(ArticleRow.id.in_(ids))
-        )
+        for r in conn.execute(select(ArticleRow.id, ArticleRow.title, ArticleRow.body).where(ArticleRow.id.in_(ids)))
     }
     return [r for r in rows if r.id in texts and query.matches(words(texts[r.id][0]), words(texts[r.id][1]))]
 
@@ -78,9 +76,7 @@ def iter_candidates(
     chunk = max(1, min(first_chunk, MAX_CHUNK))
     seen: set[int] = set()
     while True:
-        stmt, params = plan.statement(
-            after=after if keyset else None, limit=chunk, offset=0 if keyset else offset
-        )
+        stmt, params = plan.statement(after=after if keyset else None, limit=chunk, offset=0 if keyset else offset)
         rows = conn.execute(stmt, params).all()
         kept = _checked(conn, query, rows) if query is not None and query.needs_check and rows else rows
         for row in kept:

@@ -103,9 +103,7 @@ class Candidates:
             where.append("(" + " OR ".join(ors) + ")")
         return where
 
-    def statement(
-        self, *, after: int | None, limit: int, offset: int = 0
-    ) -> tuple[TextClause, dict[str, Any]]:
+    def statement(self, *, after: int | None, limit: int, offset: int = 0) -> tuple[TextClause, dict[str, Any]]:
         self.params = {"limit": limit, "offset": offset}
         where = self._filter_sql()
         score = ""

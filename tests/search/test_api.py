@@ -27,12 +27,9 @@ def test_iter_articles_streams_everything(db: Database) -> None:
 
 def test_importing_crawler_stays_cheap() -> None:
     code = (
-        "import sys, crawler; print('sqlalchemy' in sys.modules); "
-        "crawler.Database; print('sqlalchemy' in sys.modules)"
+        "import sys, crawler; print('sqlalchemy' in sys.modules); crawler.Database; print('sqlalchemy' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
 
 

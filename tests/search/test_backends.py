@@ -3,15 +3,14 @@ indexes articles stored before it."""
 
 from __future__ import annotations
 
-import pytest
 from alembic import command
 from alembic.config import Config
-from search_articles import ARTICLES, row, store
 from sqlalchemy import insert
 
 from crawler import Database
 from crawler.db.engine import MIGRATIONS_DIR, make_engine
 from crawler.db.models import ArticleRow
+from search.search_articles import ARTICLES, row, store
 
 QUERIES = [
     None,
@@ -28,12 +27,8 @@ QUERIES = [
 ]
 
 
-@pytest.mark.postgres
-def test_sqlite_and_postgresql_return_the_same_results(tmp_path, pg_server_url: str) -> None:
-    from conftest import _reset_pg
-
-    _reset_pg(pg_server_url)
-    lite, pg = Database(f"sqlite:///{tmp_path / 'a.db'}"), Database(pg_server_url)
+def test_sqlite_and_postgresql_return_the_same_results(sqlite_url: str, postgres_url: str) -> None:
+    lite, pg = Database(sqlite_url), Database(postgres_url)
     store(lite)
     store(pg)
     for query in QUERIES:

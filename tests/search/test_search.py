@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from search_articles import ARTICLES, ID, row
 from sqlalchemy import insert, text
 
 from crawler import Database
 from crawler.db.models import ArticleRow
 from crawler.search import FilterError, QuerySyntaxError
+from search.search_articles import ARTICLES, ID, row
 
 
 def ids(db: Database, query: str | None, **kw) -> list[int]:

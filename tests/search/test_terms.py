@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 from crawler.search.terms import MAX_WORD, PREFIXES, field_terms, forms, query_key, word_matches, words
 
 
-@pytest.mark.parametrize(
-    "written", ["الحكومة", "وحكومة", "بالحكومة", "للحكومة", "والحكومة", "فبالحكومة", "كالحكومة"]
-)
+@pytest.mark.parametrize("written", ["الحكومة", "وحكومة", "بالحكومة", "للحكومة", "والحكومة", "فبالحكومة", "كالحكومة"])
 def test_a_bare_word_finds_it_behind_every_clitic_prefix(written: str) -> None:
     assert any(word_matches(query_key("حكومة".replace("ة", "ه")), w) for w in words(written))
 
