@@ -108,7 +108,9 @@ def test_every_option_is_in_help_and_in_the_docs(name: str) -> None:
     section = docs.split(f"## crawler {name}", 1)[1].split("\n## ", 1)[0]
     for option in _options(name):
         assert option in help_text, (name, option)
-        assert re.search(rf"(?<![\w-]){re.escape(option)}\b", section), f"docs/query.md, crawler {name}: {option} missing"
+        assert re.search(rf"(?<![\w-]){re.escape(option)}\b", section), (
+            f"docs/query.md, crawler {name}: {option} missing"
+        )
 
 
 def test_readme_names_every_command_and_links_the_docs() -> None:
