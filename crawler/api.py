@@ -101,6 +101,15 @@ class Database:
         with self.engine.connect() as conn:
             return search(conn, text, flt, order=order, limit=limit, offset=offset, snippets=snippets)
 
+    def match_ids(self, text: str | Query | None = None, **filters: Any) -> list[int]:
+        """Ids of every matching article (or story), newest first, articles not loaded."""
+        from crawler.search.searcher import match_ids
+
+        flt = filters.pop("filters", None) or self.filters(**filters)
+        sync(self.engine)
+        with self.engine.connect() as conn:
+            return match_ids(conn, text, flt)
+
     def iter_articles(
         self, text: str | Query | None = None, *, order: str = "newest", batch: int = 1000, **filters: Any
     ) -> Iterator[SearchResult]:

@@ -89,9 +89,7 @@ def load_corpus(folder: Path) -> list[Record]:
                     if not sentences or not r["title"].strip():
                         continue
                     when = datetime.fromisoformat(r["date_extracted"]).replace(tzinfo=UTC)
-                    records.append(
-                        Record(r["title"].strip(), sentences, r["source"], r["author"] or "", when)
-                    )
+                    records.append(Record(r["title"].strip(), sentences, r["source"], r["author"] or "", when))
     return records
 
 
@@ -193,11 +191,7 @@ def make_queries(records: list[Record], n: int, seed: int) -> list[str]:
         toks = _WRITTEN_RE.findall(r.title)
         singles += [t for t in toks if ok(t)]
         for k in (2, 3):
-            runs += [
-                tuple(toks[j : j + k])
-                for j in range(len(toks) - k + 1)
-                if all(ok(t) for t in toks[j : j + k])
-            ]
+            runs += [tuple(toks[j : j + k]) for j in range(len(toks) - k + 1) if all(ok(t) for t in toks[j : j + k])]
     rng.shuffle(singles)
     rng.shuffle(runs)
     queries: list[str] = []
@@ -324,12 +318,8 @@ def sizes(url: str) -> dict[str, float]:
             except Exception:  # dbstat not compiled in
                 pass
         else:
-            out["database_mb"] = (
-                conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / mb
-            )
-            out["search_index_mb"] = (
-                conn.execute(text("SELECT pg_total_relation_size('search_index')")).scalar() / mb
-            )
+            out["database_mb"] = conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / mb
+            out["search_index_mb"] = conn.execute(text("SELECT pg_total_relation_size('search_index')")).scalar() / mb
     engine.dispose()
     return out
 
@@ -354,7 +344,7 @@ def recall(db, queries: list[str], truth: dict[str, set[int]], limit_ids: int | 
     results: dict[str, set[int]] = {}
     recalls, precisions, missing, extra = [], [], 0, 0
     for q in queries:
-        got = {r.id for r in db.search(q, include_duplicates=True, limit=None, snippets=False)}
+        got = set(db.match_ids(q, include_duplicates=True))
         want = truth[q] if limit_ids is None else {i for i in truth[q] if i <= limit_ids}
         results[q] = got
         recalls.append(len(got & want) / len(want) if want else 1.0)
@@ -438,6 +428,109 @@ def run_backend(label: str, url: str, args, records, queries, truths) -> dict:
     return out
 
 
+def compare_trigram(args, records, queries, truths) -> dict:
+    """The alternative the issue names: FTS5 ``trigram`` over the folded title and body.
+
+    Trigram MATCH finds substrings, so every candidate must then be checked against the word
+    semantics (here with the same code the product uses for phrases); words under three
+    letters cannot use the trigram index at all. Both indexes are built on the same
+    articles, in the same file, and timed the same way (first page of 20, newest first,
+    no snippets, duplicates included).
+    """
+    from crawler.search.index import sync
+    from crawler.search.query import parse
+    from crawler.search.terms import words
+
+    n = args.compare_trigram
+    path = Path(args.workdir) / "trigram.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    print(f"[trigram] {n:,} articles: our index vs FTS5 trigram", flush=True)
+    loaded = load_articles(url, records, n, args.seed, truths)
+    engine = create_engine(url)
+    t0 = time.perf_counter()
+    sync(engine)
+    ours_build = time.perf_counter() - t0
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE VIRTUAL TABLE tri USING fts5(title, body, tokenize='trigram')")
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        rows = conn.execute(
+            text("SELECT s.sort_key, a.title, a.body FROM articles a JOIN search_index s ON s.article_id = a.id")
+        )
+        batch = []
+        for key, title, body in rows:
+            batch.append((key, fold(title or ""), fold(body or "")))
+            if len(batch) >= 2000:
+                conn.exec_driver_sql("INSERT INTO tri (rowid, title, body) VALUES (?, ?, ?)", batch)
+                batch = []
+        if batch:
+            conn.exec_driver_sql("INSERT INTO tri (rowid, title, body) VALUES (?, ?, ?)", batch)
+    tri_build = time.perf_counter() - t0
+    with engine.connect() as conn:
+        sizes_mb = {
+            name: size / 1024 / 1024
+            for name, size in conn.exec_driver_sql(
+                "SELECT CASE WHEN name LIKE 'tri%' THEN 'trigram' WHEN name LIKE 'article_fts%' "
+                "OR name LIKE 'search_%' THEN 'ours' ELSE 'other' END, SUM(pgsize) FROM dbstat GROUP BY 1"
+            )
+        }
+
+    def tri_page(conn, q: str) -> tuple[list[int], int]:
+        query = parse(q)
+        keys = [k for clause in query.clauses for item in clause for k in item.keys]
+        indexable = [k for k in keys if len(k) >= 3]
+        expr = " AND ".join(f'"{k}"' for k in indexable)
+        sql = "SELECT rowid, title, body FROM tri " + ("WHERE tri MATCH :q " if expr else "") + "ORDER BY rowid DESC"
+        found, checked = [], 0
+        for key, title, body in conn.execute(text(sql), {"q": expr}):
+            checked += 1
+            if query.matches(words(title), words(body)):
+                found.append(key)
+                if len(found) == 20:
+                    break
+        return found, checked
+
+    from crawler import Database
+
+    db = Database(url)
+    ours_t, tri_t, checked_total, same = [], [], 0, 0
+    with engine.connect() as conn:
+        for q in queries:
+            db.search(q, include_duplicates=True, snippets=False)
+            t0 = time.perf_counter()
+            mine = db.search(q, include_duplicates=True, snippets=False)
+            ours_t.append((time.perf_counter() - t0) * 1000)
+            tri_page(conn, q)
+            t0 = time.perf_counter()
+            keys, checked = tri_page(conn, q)
+            tri_t.append((time.perf_counter() - t0) * 1000)
+            checked_total += checked
+            ids = {k % 1_000_000_000 for k in keys}
+            same += ids == {r.id for r in mine}
+    db.close()
+    engine.dispose()
+
+    def pct(values: list[float], p: int) -> float:
+        return statistics.quantiles(sorted(values), n=100, method="inclusive")[p - 1]
+
+    return {
+        "articles": n,
+        "ours_build_s": ours_build,
+        "trigram_build_s": tri_build,
+        "ours_mb": sizes_mb.get("ours", 0.0),
+        "trigram_mb": sizes_mb.get("trigram", 0.0),
+        "ours_p50_ms": pct(ours_t, 50),
+        "ours_p95_ms": pct(ours_t, 95),
+        "trigram_p50_ms": pct(tri_t, 50),
+        "trigram_p95_ms": pct(tri_t, 95),
+        "trigram_rows_checked_per_query": checked_total / len(queries),
+        "same_first_page": f"{same}/{len(queries)}",
+        "load_s": loaded["seconds"],
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--small", action="store_true", help="20,000 SQLite / 5,000 PostgreSQL articles")
@@ -448,14 +541,20 @@ def main() -> int:
     ap.add_argument("--workdir", default="/tmp/crawler-bench-query")
     ap.add_argument(
         "--pg-url",
-        default=os.environ.get(
-            "CRAWLER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-        ),
+        default=os.environ.get("CRAWLER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
         help="server to create a temporary benchmark database on",
     )
     ap.add_argument("--skip-pg", action="store_true")
     ap.add_argument("--skip-export", action="store_true")
     ap.add_argument("--json", help="also write the figures to this file")
+    ap.add_argument(
+        "--compare-trigram",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also build N articles with both our index and an FTS5 trigram index, and compare",
+    )
+    ap.add_argument("--only-trigram", action="store_true", help="run the trigram comparison alone")
     args = ap.parse_args()
     if args.small:
         args.sqlite_n, args.pg_n = 20_000, 5_000
@@ -468,6 +567,11 @@ def main() -> int:
     print(f"{len(records):,} corpus articles; {len(queries)} queries: " + " | ".join(queries), flush=True)
 
     report: dict = {"queries": queries}
+    if args.compare_trigram:
+        report["trigram"] = compare_trigram(args, records, queries, truths)
+        if args.only_trigram:
+            print_report(report)
+            return 0
     db_path = work / "bench.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
@@ -506,9 +610,7 @@ def print_report(r: dict) -> None:
         )
         for mode in ("newest", "relevance", "filtered"):
             t = b[mode]
-            print(
-                f"  {mode:9s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  max {t['max_ms']:6.1f} ms"
-            )
+            print(f"  {mode:9s} p50 {t['p50_ms']:6.1f} ms  p95 {t['p95_ms']:6.1f} ms  max {t['max_ms']:6.1f} ms")
         print(f"  slowest (newest): {[(q, round(ms, 1)) for q, ms in b['newest']['slowest']]}")
         print(
             f"  recall mean {rc['recall_mean']:.4f} min {rc['recall_min']:.4f}; precision mean "
@@ -521,6 +623,15 @@ def print_report(r: dict) -> None:
                 f"  export jsonl: {e['rows']:,} rows in {e['seconds']:.1f} s, {e['file_mb']:,.0f} MB file, "
                 f"peak RSS {e['peak_mb']:.0f} MB (baseline before export {e['baseline_mb']:.0f} MB)"
             )
+    if "trigram" in r:
+        t = r["trigram"]
+        print(
+            f"our index vs FTS5 trigram on {t['articles']:,} articles: build {t['ours_build_s']:.0f} s vs "
+            f"{t['trigram_build_s']:.0f} s; size {t['ours_mb']:,.0f} MB vs {t['trigram_mb']:,.0f} MB; "
+            f"first page p50 {t['ours_p50_ms']:.1f} vs {t['trigram_p50_ms']:.1f} ms, p95 {t['ours_p95_ms']:.1f} vs "
+            f"{t['trigram_p95_ms']:.1f} ms; trigram rows checked per query {t['trigram_rows_checked_per_query']:,.0f}; "
+            f"same first page {t['same_first_page']}"
+        )
     if "identical_sets" in r:
         print(f"identical result sets SQLite vs PostgreSQL on the same articles: {r['identical_sets']}")
 

@@ -26,7 +26,7 @@ from crawler.search.snippet import make_snippet
 from crawler.search.sql import Candidates
 from crawler.search.terms import words
 
-__all__ = ["Candidate", "iter_candidates", "iter_results", "search"]
+__all__ = ["Candidate", "iter_candidates", "iter_results", "match_ids", "search"]
 
 MAX_CHUNK = 5000
 
@@ -130,6 +130,13 @@ def search(
             result.snippet = make_snippet(result.body or result.lead or result.title, keys)
         out.append(result)
     return out
+
+
+def match_ids(conn: Connection, text: str | Query | None, filters: Filters | None = None) -> list[int]:
+    """Ids of every matching article (or story original), in date order, without loading
+    the articles: for counting, comparing and the benchmark's recall."""
+    candidates = iter_candidates(conn, as_query(text), filters or Filters(), first_chunk=MAX_CHUNK)
+    return [c.shown for c in candidates]
 
 
 def iter_results(

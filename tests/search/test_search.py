@@ -18,7 +18,10 @@ def ids(db: Database, query: str | None, **kw) -> list[int]:
 
 
 def found(db: Database, query: str | None, **kw) -> set[int]:
-    return set(ids(db, query, include_duplicates=True, limit=None, **kw))
+    """Every matching article, through a full page and through match_ids (which must agree)."""
+    by_search = set(ids(db, query, include_duplicates=True, limit=None, **kw))
+    assert set(db.match_ids(query, include_duplicates=True, **kw)) == by_search
+    return by_search
 
 
 # --- Arabic spelling variants -------------------------------------------------------
