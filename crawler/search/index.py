@@ -29,7 +29,9 @@ __all__ = ["BATCH", "index_articles", "index_pending", "rebuild", "sort_key", "s
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+BULK_BATCH = 5000  # per transaction once a backlog shows (bulk loads, migrations)
 ANALYZE_AFTER = 5000
+SQLITE_BULK_CACHE_KB = 131_072  # page cache for a bulk indexing connection (FTS5 merges re-read segments)
 KEY_SCALE = 1_000_000_000
 """sort_key = whole UTC seconds * KEY_SCALE + article id (unique, date-ordered)."""
 _MAX_SECONDS = 9_000_000_000  # year 2255: keeps sort_key inside a signed 64-bit integer
@@ -183,11 +185,14 @@ def sync(engine: Engine, *, batch: int = BATCH) -> int:
     try:
         while True:
             with engine.begin() as conn:
+                if done and conn.dialect.name == "sqlite":
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{SQLITE_BULK_CACHE_KB}")
                 n = index_pending(conn, batch=batch, max_batches=1)
                 pending = conn.execute(text("SELECT 1 FROM search_queue LIMIT 1")).first()
             done += n
             if pending is None:
                 break
+            batch = max(batch, BULK_BATCH)
     except OperationalError as exc:
         if "readonly" not in str(exc).replace(" ", "").lower():
             raise
@@ -206,7 +211,7 @@ def _analyze(engine: Engine) -> None:
         conn.execute(text("ANALYZE articles"))
 
 
-def rebuild(conn: Connection, *, batch: int = BATCH) -> int:
+def rebuild(conn: Connection, *, batch: int = BULK_BATCH) -> int:
     """Drop every search entry and index all articles again, in the caller's transaction."""
     conn.execute(text("DELETE FROM search_queue"))
     if conn.dialect.name != "postgresql":
