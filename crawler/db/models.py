@@ -153,7 +153,8 @@ class SearchIndex(Base):
     whole UTC seconds times 10**9 plus the article id. On SQLite it is also the rowid
     of the FTS5 table ``article_fts`` (created by migration 0003, not modelled here);
     on PostgreSQL the migration adds a ``tsv tsvector`` column with a GIN index. The
-    ``*_f`` columns hold folded facet values between ``|`` marks, for filters.
+    ``*_f`` columns hold folded facet values between ``|`` marks, for filters; ``dup_of``,
+    ``site`` and ``lang`` (lower-cased) repeat the article's, so searching reads this table only.
     """
 
     __tablename__ = "search_index"
@@ -162,6 +163,11 @@ class SearchIndex(Base):
         BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     sort_key: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # Copies of articles columns the candidate query filters on, so it never reads
+    # the (large) articles rows: the story (duplicate_of_id), site and language.
+    dup_of: Mapped[int | None] = mapped_column(BigInteger)
+    site: Mapped[str | None] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(12), default="")
     section_f: Mapped[str] = mapped_column(Text, default="")
     source_f: Mapped[str] = mapped_column(Text, default="")
     tags_f: Mapped[str] = mapped_column(Text, default="")

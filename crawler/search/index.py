@@ -62,7 +62,7 @@ class Entry:
     sort_key: int
     title_terms: list[str]
     body_terms: list[str]
-    facets: dict[str, str]
+    facets: dict[str, Any]
 
     def params(self) -> dict[str, Any]:
         return {"article_id": self.article_id, "sort_key": self.sort_key, **self.facets}
@@ -76,6 +76,9 @@ def build_entry(row: Any) -> Entry:
         title_terms=field_terms(words(row.title)),
         body_terms=field_terms(words(row.body)),
         facets={
+            "dup_of": row.duplicate_of_id,
+            "site": row.site,
+            "lang": (row.lang or "").lower()[:12],
             "section_f": facet([row.section]),
             "source_f": facet([row.source]),
             "tags_f": facet(row.tags or []),
@@ -106,12 +109,17 @@ _ROW_COLUMNS = (
     ArticleRow.source,
     ArticleRow.tags,
     ArticleRow.authors,
+    ArticleRow.duplicate_of_id,
+    ArticleRow.site,
+    ArticleRow.lang,
 )
 
 _UPSERT = (
-    "INSERT INTO search_index (article_id, sort_key, section_f, source_f, tags_f, authors_f{extra_cols}) "
-    "VALUES (:article_id, :sort_key, :section_f, :source_f, :tags_f, :authors_f{extra_vals}) "
-    "ON CONFLICT (article_id) DO UPDATE SET sort_key = excluded.sort_key, "
+    "INSERT INTO search_index (article_id, sort_key, dup_of, site, lang, section_f, source_f, tags_f, "
+    "authors_f{extra_cols}) "
+    "VALUES (:article_id, :sort_key, :dup_of, :site, :lang, :section_f, :source_f, :tags_f, :authors_f{extra_vals}) "
+    "ON CONFLICT (article_id) DO UPDATE SET sort_key = excluded.sort_key, dup_of = excluded.dup_of, "
+    "site = excluded.site, lang = excluded.lang, "
     "section_f = excluded.section_f, source_f = excluded.source_f, tags_f = excluded.tags_f, "
     "authors_f = excluded.authors_f{extra_set}"
 )

@@ -206,3 +206,10 @@ def test_bad_filter_values(db: Database) -> None:
         db.search("حكومة", lang="'; --")
     with pytest.raises(FilterError, match="no letters"):
         db.search("حكومة", tag="؟")
+
+
+def test_deleting_an_original_makes_its_copy_a_story_of_its_own(db: Database) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM articles WHERE id = :i"), {"i": ID["plain"]})
+    results = db.search("خطة الاسكان")
+    assert [(r.id, r.copies, r.duplicate_of) for r in results] == [(ID["copy"], 0, None)]

@@ -30,6 +30,7 @@ _SQLITE_CHANGED = (
     " OR (new.published_at IS NULL AND old.fetched_at IS NOT new.fetched_at)"
     " OR old.section IS NOT new.section OR old.source IS NOT new.source"
     " OR old.tags IS NOT new.tags OR old.authors IS NOT new.authors"
+    " OR old.duplicate_of_id IS NOT new.duplicate_of_id OR old.site IS NOT new.site OR old.lang IS NOT new.lang"
 )
 _PG_CHANGED = (
     _SQLITE_CHANGED.replace(" IS NOT ", " IS DISTINCT FROM ").replace("old.", "OLD.").replace("new.", "NEW.")
@@ -68,6 +69,9 @@ def upgrade() -> None:
         "search_index",
         sa.Column("article_id", BIGID, nullable=False),
         sa.Column("sort_key", sa.BigInteger(), nullable=False),
+        sa.Column("dup_of", sa.BigInteger(), nullable=True),
+        sa.Column("site", sa.String(length=200), nullable=True),
+        sa.Column("lang", sa.String(length=12), nullable=False),
         sa.Column("section_f", sa.Text(), nullable=False),
         sa.Column("source_f", sa.Text(), nullable=False),
         sa.Column("tags_f", sa.Text(), nullable=False),
