@@ -70,6 +70,10 @@ def iter_candidates(
     relevance), so a first page stops early and an export holds one chunk at a time.
     """
     plan = Candidates(conn.dialect.name, query, filters, check_order(order))
+    if query is not None and conn.dialect.name == "postgresql":
+        # Matches come from the GIN index only: a sequential scan tests every row's
+        # tsvector, which the planner prices far too low on a table this narrow.
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
     keyset = order == "newest" or query is None
     after: int | None = None
     offset = 0

@@ -54,6 +54,10 @@ _SQLITE_DDL = [
 
 _PG_DDL = [
     "ALTER TABLE search_index ADD COLUMN tsv tsvector NOT NULL DEFAULT ''::tsvector",
+    # Out of line and uncompressed: the table the searches walk stays small, and a
+    # tsvector that must be read is not decompressed first.
+    "ALTER TABLE search_index ALTER COLUMN tsv SET STORAGE EXTERNAL",
+    "ALTER TABLE search_index SET (toast_tuple_target = 128)",
     "CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)",
     "CREATE FUNCTION search_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "INSERT INTO search_queue (article_id) VALUES (NEW.id); RETURN NULL; END $$",
