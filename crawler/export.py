@@ -120,9 +120,7 @@ def write_export(rows: Iterable[SearchResult], out: str | Path, fmt: str) -> int
         try:
             import pyarrow  # noqa: F401
         except ImportError as exc:
-            raise ExportError(
-                'parquet export needs pyarrow: pip install "arabic-news-crawler[parquet]"'
-            ) from exc
+            raise ExportError('parquet export needs pyarrow: pip install "arabic-news-crawler[parquet]"') from exc
         with _target(out, binary=True) as handle:
             return _parquet(rows, handle)
     with _target(out, binary=False) as handle:

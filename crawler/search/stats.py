@@ -105,9 +105,7 @@ def collect_stats(conn: Connection, filters: Filters | None = None, *, days: int
 
 
 def _last_runs(conn: Connection, filters: Filters, known_sites: list[str]) -> list[dict[str, Any]]:
-    runs = conn.execute(
-        select(*CrawlRun.__table__.c).order_by(CrawlRun.started_at.desc()).limit(RUNS_SCANNED)
-    ).all()
+    runs = conn.execute(select(*CrawlRun.__table__.c).order_by(CrawlRun.started_at.desc()).limit(RUNS_SCANNED)).all()
     wanted = set(filters.sites) if filters.sites else None
     last: dict[str, dict[str, Any]] = {}
     for run in runs:
