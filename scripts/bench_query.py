@@ -363,10 +363,11 @@ def recall(db, queries: list[str], truth: dict[str, set[int]], limit_ids: int | 
 
 
 def measure_export(url: str, out: Path) -> dict:
-    """Export every row (duplicates included) to jsonl in a fresh process; peak RSS from
-    the kernel. The baseline is the same process's peak right before exporting."""
+    """Export every row (duplicates included) to jsonl in a fresh process; peak memory is
+    the kernel's VmHWM (ru_maxrss would carry the parent's size across exec). The baseline
+    is the same process's peak right before exporting."""
     code = (
-        "import json, resource, sys, time\n"
+        "import json, sys, time\n"
         "from crawler import Database\n"
         "db = Database(sys.argv[1])\n"
         "db.search('x', limit=1)\n"
