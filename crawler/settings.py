@@ -163,6 +163,18 @@ CRAWLER_WORKER_IDLE_SECONDS = float(os.environ.get("CRAWLER_WORKER_IDLE_SECONDS"
 #: ``concurrency`` still caps parallel requests across all workers.
 CRAWLER_WORKER_CONCURRENCY = int(os.environ.get("CRAWLER_WORKER_CONCURRENCY", "8"))
 
+# --- query and search (issue 6) ------------------------------------------------------------
+
+#: Arabic in ``crawler query``/``show``/``stats`` tables: ``auto`` (detect), ``terminal`` (logical
+#: order, for terminals that lay out right-to-left text: GNOME Terminal and other VTE terminals,
+#: Konsole, mlterm, mintty, macOS Terminal) or ``reorder`` (shaped and reordered by us, for the
+#: others: xterm, kitty, Alacritty, Windows Terminal, VS Code...). ``--bidi`` overrides it.
+CRAWLER_BIDI = os.environ.get("CRAWLER_BIDI", "auto")
+#: Variables terminals set about themselves, read by CRAWLER_BIDI=auto (not meant to be set by hand).
+TERMINAL_HINTS = {
+    name: os.environ.get(name, "") for name in ("VTE_VERSION", "KONSOLE_VERSION", "MLTERM", "TERM_PROGRAM", "TERM")
+}
+
 # --- Scrapy ---------------------------------------------------------------------------------
 
 BOT_NAME = "arabic-news-crawler"

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 
 TESTS = Path(__file__).parent
 # Which copy of a republished story is stored first depends on timing, in either mode.
-_ORDER_DEPENDENT = ("fetched_at", "duplicate_of", "story_id")
+_ORDER_DEPENDENT = ("fetched_at", "duplicate_of", "story_id", "id")
 
 
 def crawl(sites_file: Path, db: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -34,8 +34,11 @@ _COMMAND_MODULES = {
     "worker": "worker",
     "enqueue": "worker",
     "frontier": "worker",
+    "show": "query",
+    "export": "export",
+    "stats": "stats",
 }
-_MODULES = ("crawl", "db", "extract", "query", "runs", "health", "schedule", "worker")
+_MODULES = ("crawl", "db", "extract", "query", "runs", "health", "schedule", "worker", "export", "stats")
 
 
 class CrawlerGroup(click.Group):

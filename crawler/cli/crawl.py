@@ -226,7 +226,14 @@ def _article_text(article: Article) -> str:
 @sites_option
 @db_option
 @click.option("--dry-run", is_flag=True, help="Extract and check for duplicates, but store nothing.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: readable; json: every article field.",
+)
 @click.option("--log-level", type=_LOG_LEVELS, default="CRITICAL", show_default=True, help="Log level on stderr.")
 def fetch(url: str, sites_file: str, db_url: str, dry_run: bool, fmt: str, log_level: str) -> None:
     """Fetch one article URL through extraction, deduplication and storage; print the article.

@@ -13,7 +13,14 @@ from crawler.cli.common import UserError
 @click.command("extract")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--url", default=None, help="The page's URL (resolves relative links; used for every file).")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "json"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one JSON object per line; json: one array (one object for one file).",
+)
 def extract(files: tuple[Path, ...], url: str | None, fmt: str) -> None:
     """Extract articles from saved HTML files: one JSON object per file, in order. No database.
 

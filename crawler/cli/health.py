@@ -51,7 +51,14 @@ def _age(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     show_default=True,
     help="...and there were at least this many of them.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one line per site; json: every check of every site.",
+)
 @click.pass_context
 def health(ctx: click.Context, sites_file: str, db_url: str, only: tuple[str, ...], max_age: str,
            max_empty_runs: int, max_blocked_share: float, min_blocked: int, fmt: str) -> None:  # fmt: skip

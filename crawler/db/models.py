@@ -202,3 +202,42 @@ class NearDupBand(Base):
 
     # On SQLite the primary key *is* the table (no rowid): half the space, one B-tree probe.
     __table_args__ = (Index("ix_near_dup_bands_article", "article_id"), {"sqlite_with_rowid": False})
+
+
+class SearchIndex(Base):
+    """Search side-table, one row per article, maintained by :mod:`crawler.search.index`.
+
+    ``sort_key`` orders by date (``published_at``, else ``fetched_at``) and is unique:
+    whole UTC seconds times 10**9 plus the article id. On SQLite it is also the rowid
+    of the FTS5 table ``article_fts`` (created by migration 0005, not modelled here);
+    on PostgreSQL the migration adds a ``tsv tsvector`` column with a GIN index. The
+    ``*_f`` columns hold folded facet values between ``|`` marks, for filters; ``dup_of``,
+    ``site`` and ``lang`` (lower-cased) repeat the article's, so searching reads this table only.
+    """
+
+    __tablename__ = "search_index"
+
+    article_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    sort_key: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # Copies of articles columns the candidate query filters on, so it never reads
+    # the (large) articles rows: the story (duplicate_of_id), site and language.
+    dup_of: Mapped[int | None] = mapped_column(BigInteger)
+    site: Mapped[str | None] = mapped_column(String(200))
+    lang: Mapped[str] = mapped_column(String(12), default="")
+    section_f: Mapped[str] = mapped_column(Text, default="")
+    source_f: Mapped[str] = mapped_column(Text, default="")
+    tags_f: Mapped[str] = mapped_column(Text, default="")
+    authors_f: Mapped[str] = mapped_column(Text, default="")
+
+
+class SearchQueue(Base):
+    """Articles whose search entry must be (re)built; filled by database triggers on
+    ``articles`` (insert, and update of indexed columns) and emptied by
+    :func:`crawler.search.index.index_pending`."""
+
+    __tablename__ = "search_queue"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    article_id: Mapped[int] = mapped_column(BigInteger)
