@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from crawler.api import Database
 from crawler.db.engine import connect
 from crawler.db.repository import Repository
 from crawler.dedup.hashing import content_hash
@@ -52,18 +53,20 @@ def test_same_text_elsewhere_is_a_copy_of_the_first_seen(db_url: str) -> None:
     assert outcomes[1].duplicate_of == "https://a.com/1"
     copy = repo.get_article("https://b.com/9")
     assert copy is not None and copy.duplicate_of == "https://a.com/1"
-    [(root, copies)] = repo.query_articles()
-    assert root.url == "https://a.com/1" and copies == 1
-    assert len(repo.query_articles(include_duplicates=True)) == 2
+    with Database(db_url) as db:
+        [root] = db.search()
+        assert root.url == "https://a.com/1" and root.copies == 1
+        assert len(db.search(include_duplicates=True)) == 2
 
 
 def test_dates_are_stored_with_their_offset_and_filtered_in_utc(db_url: str) -> None:
     repo = Repository(connect(db_url))
     repo.store_articles([make("https://a.com/1", BODY, published="2025-03-04T01:00:00+03:00")])
-    [(article, _)] = repo.query_articles()
-    assert article.published == "2025-03-04T01:00:00+03:00"
-    assert repo.query_articles(since=datetime(2025, 3, 3, 21, 59, tzinfo=UTC))
-    assert not repo.query_articles(since=datetime(2025, 3, 3, 22, 1, tzinfo=UTC))
+    with Database(db_url) as db:
+        [article] = db.search()
+        assert article.published == "2025-03-04T01:00:00+03:00"
+        assert db.search(since=datetime(2025, 3, 3, 21, 59, tzinfo=UTC))
+        assert not db.search(since=datetime(2025, 3, 3, 22, 1, tzinfo=UTC))
 
 
 def test_query_filters(db_url: str) -> None:
@@ -74,9 +77,10 @@ def test_query_filters(db_url: str) -> None:
             make("https://b.com/2", "نص مختلف تماماً عن الاقتصاد والأسواق.", tags=["اقتصاد"]),
         ]
     )
-    assert [a.url for a, _ in repo.query_articles("الحكومة")] == ["https://a.com/1"]
-    assert [a.url for a, _ in repo.query_articles(tag="اقتصاد")] == ["https://b.com/2"]
-    assert repo.query_articles(site=["nope"]) == []
+    with Database(db_url) as db:
+        assert [a.url for a in db.search("الحكومة")] == ["https://a.com/1"]
+        assert [a.url for a in db.search(tag="اقتصاد")] == ["https://b.com/2"]
+        assert db.search(site=["nope"]) == []
 
 
 def test_runs_round_trip(db_url: str) -> None:

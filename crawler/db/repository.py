@@ -9,11 +9,11 @@ the same story as others (``story_id``): see :mod:`crawler.db.store`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -135,69 +135,6 @@ class Repository:
         with Session(self.engine) as session:
             row = session.execute(stmt.limit(1)).first()
             return self.row_to_article(row[0], row[1]) if row else None
-
-    def query_articles(
-        self,
-        text: str | None = None,
-        *,
-        site: Sequence[str] = (),
-        since: datetime | None = None,
-        until: datetime | None = None,
-        tag: str | None = None,
-        limit: int = 20,
-        offset: int = 0,
-        include_duplicates: bool = False,
-    ) -> list[tuple[Article, int]]:
-        """Plain substring search over title and body; newest first. Returns (article, copies)."""
-        copies = aliased(ArticleRow)
-        copy_count = select(func.count(copies.id)).where(copies.duplicate_of_id == ArticleRow.id).scalar_subquery()
-        stmt = self._article_select().add_columns(copy_count.label("copies"))
-        conditions = []
-        if text:
-            pattern = f"%{text}%"
-            conditions.append(or_(ArticleRow.title.like(pattern), ArticleRow.body.like(pattern)))
-        if site:
-            conditions.append(ArticleRow.site.in_(list(site)))
-        when = func.coalesce(ArticleRow.published_at, ArticleRow.fetched_at)
-        if since:
-            conditions.append(when >= since)
-        if until:
-            conditions.append(when < until)
-        if not include_duplicates:
-            conditions.append(ArticleRow.duplicate_of_id.is_(None))
-        if conditions:
-            stmt = stmt.where(and_(*conditions))
-        stmt = stmt.order_by(when.desc(), ArticleRow.id.desc())
-        with Session(self.engine) as session:
-            rows = session.execute(stmt if tag else stmt.limit(limit).offset(offset)).all()
-            results = [(self.row_to_article(r[0], r[1]), int(r[2] or 0)) for r in rows]
-        if tag:  # JSON list membership differs per backend: filtered here (first cut)
-            results = [r for r in results if tag in r[0].tags][offset : offset + limit]
-        return results
-
-    def copy_sites(self, canonical_urls: Iterable[str]) -> dict[str, list[str]]:
-        """{canonical URL: the distinct sites of its stored copies, sorted} (the sites that
-        also ran the story), for the given originals."""
-        copy = aliased(ArticleRow)
-        urls = list(dict.fromkeys(canonical_urls))
-        found: dict[str, set[str]] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(urls), 500):
-                stmt = (
-                    select(ArticleRow.canonical_url, copy.site)
-                    .join(copy, copy.duplicate_of_id == ArticleRow.id)
-                    .where(ArticleRow.canonical_url.in_(urls[start : start + 500]), copy.site.is_not(None))
-                )
-                for url, site in conn.execute(stmt):
-                    found.setdefault(url, set()).add(str(site))
-        return {url: sorted(sites) for url, sites in found.items()}
-
-    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
-        """Every stored article, streamed in id order."""
-        with Session(self.engine) as session:
-            result = session.execute(self._article_select().order_by(ArticleRow.id).execution_options(yield_per=batch))
-            for row in result:
-                yield self.row_to_article(row[0], row[1])
 
     def count_articles(self, *, include_duplicates: bool = True) -> int:
         stmt = select(func.count(ArticleRow.id))
