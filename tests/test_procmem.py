@@ -73,3 +73,14 @@ def test_a_real_child_that_allocates_is_seen_in_the_peak() -> None:
     finally:
         child.kill()
         child.wait()
+
+
+def test_tune_malloc_fixes_the_mmap_threshold_on_glibc() -> None:
+    import platform
+
+    from crawler.procmem import tune_malloc
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert tune_malloc() is True
+    assert tune_malloc() is True  # idempotent

@@ -47,7 +47,7 @@ _WORD_CHARS = np.array([chr(c).isalnum() or c == 0x5F for c in range(_BMP)], dty
 _K_CHAR = np.uint64(0x9E3779B97F4A7C15)
 _K_POS = np.uint64(0xD1B54A32D192ED03)
 _SHIFT32 = np.uint64(32)
-_CHUNK_SHINGLES = 100_000
+_CHUNK_SHINGLES = 25_000  # x num_perm x 8 bytes: a 13 MB array at 64 permutations
 
 
 def _splitmix(x: np.ndarray) -> np.ndarray:

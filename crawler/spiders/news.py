@@ -45,6 +45,7 @@ from crawler.exceptions import ConfigError
 from crawler.frontier import Frontier, origin_url
 from crawler.items import Article
 from crawler.perf import add_seconds
+from crawler.procmem import tune_malloc
 from crawler.sites import SiteConfig, load_sites, site_for_url
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ class NewsSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        tune_malloc()  # before the store's threads allocate (see crawler.procmem)
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.configure(crawler)
         spider.extraction = workers.acquire(

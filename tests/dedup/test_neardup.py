@@ -94,7 +94,10 @@ def test_invalid_parameters_are_refused_with_a_clear_message() -> None:
         NearDuplicateIndex(min_shared_shingles=-1)
 
 
-def test_fingerprints_of_a_batch_equal_those_of_each_body() -> None:
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_fingerprints_of_a_batch_equal_those_of_each_body(chunk: int | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if chunk is not None:  # signatures computed in many small chunks (memory bound) come out the same
+        monkeypatch.setattr("crawler.dedup.minhash._CHUNK_SHINGLES", chunk)
     index = NearDuplicateIndex()
     bodies = [body(article(20)), "", None, "خبر", body(article(21)) + "\n\nالمصدر: وكالة", "a b c d"]
     together = index.fingerprints(bodies)
