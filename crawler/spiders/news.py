@@ -184,7 +184,8 @@ class NewsSpider(Spider):
             # Bounds (issue 8): the CRAWLER_* settings drive Scrapy's own (a command-line
             # override of the Scrapy setting itself still wins: it has a higher priority).
             for scrapy_key, key, kind in _BOUNDS:
-                settings.set(scrapy_key, kind(settings.get(key)), priority="spider")
+                if settings.get(key) is not None:
+                    settings.set(scrapy_key, kind(settings.get(key)), priority="spider")
         self.max_pages = site.max_pages or settings.getint("CRAWLER_MAX_PAGES")
         self.listing_depth = (
             site.listing_depth if site.listing_depth is not None else settings.getint("CRAWLER_LISTING_DEPTH")
