@@ -256,6 +256,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.backpressure.ExtractionBackpressure": 150,  # before the download, after robots.txt
     "crawler.middlewares.encoding.EncodingFixMiddleware": 580,  # after HttpCompression (590)
     "crawler.middlewares.redirects.RedirectGuardMiddleware": 610,  # sees 3xx before Redirect (600)
+    "crawler.middlewares.caps.ItemCapMiddleware": 140,  # before backpressure: a refused page does not wait
 }
 
 ITEM_PIPELINES = {

@@ -6,16 +6,20 @@ from __future__ import annotations
 import gzip
 import io
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
 
+from crawler.demo.articles import ARTICLES
 from crawler.demo.hostile_site import MIB, HostileSite, expected_body, gzip_bomb
 from crawler.extract import extract
 from crawler.middlewares.redirects import RefusedRequest, redirect_refusal
 from crawler.outcome import run_status
-from crawler.spiders.news import _gunzip_capped, _ignored_reason
+from crawler.spiders.news import NewsSpider, _gunzip_capped, _ignored_reason
 from crawler.text.sniff import binary_kind, looks_like_html
 
 
@@ -58,6 +62,39 @@ def test_binary_bodies_are_recognised_whatever_the_content_type(body: bytes, kin
 def test_html_bodies_are_recognised_whatever_the_content_type(body: bytes) -> None:
     assert binary_kind(body) is None
     assert looks_like_html(body)
+
+
+class _Stats:
+    def __init__(self) -> None:
+        self.values: Counter[str] = Counter()
+
+    def inc_value(self, key: str, count: int = 1) -> None:
+        self.values[key] += count
+
+
+def _spider() -> NewsSpider:
+    spider = NewsSpider(url="http://news.example/a")
+    spider.crawler = SimpleNamespace(stats=_Stats())  # type: ignore[assignment]
+    return spider
+
+
+def test_the_spider_reads_html_by_its_bytes_not_its_content_type() -> None:
+    spider = _spider()
+    para = ARTICLES[0].paragraphs[0]
+    page = f'<!DOCTYPE html><html lang="ar"><head><title>خبر</title></head><body><p>{para}</p></body></html>'
+    binary_html = Response("http://news.example/a", body=page.encode("cp1256"),
+                           headers={"Content-Type": "application/x-unknown"})  # fmt: skip
+    as_html = spider._as_html(binary_html)
+    assert isinstance(as_html, HtmlResponse)
+    assert as_html.encoding == "cp1256" and para in as_html.text
+    pdf = HtmlResponse("http://news.example/b", body=b"%PDF-1.4\n%\xe2\xe3", headers={"Content-Type": "text/html"})
+    assert spider._as_html(pdf) is None
+    octets = Response("http://news.example/c", body=bytes(range(256)), headers={"Content-Type": "text/html"})
+    assert spider._as_html(octets) is None
+    text = HtmlResponse("http://news.example/d", body=page.encode(), headers={"Content-Type": "text/html"})
+    assert spider._as_html(text) is text
+    stats = spider.crawler.stats.values  # type: ignore[attr-defined]
+    assert stats == {"crawler/sniffed_html": 1, "crawler/skipped/not_html": 2}
 
 
 def test_plain_text_and_xml_are_neither_binary_nor_html() -> None:

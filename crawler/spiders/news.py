@@ -415,6 +415,9 @@ class NewsSpider(Spider):
             page = self._as_html(response)
         if page is None:
             return
+        if self.max_items and self.items >= self.max_items:  # downloaded before the cap was reached
+            self.count("skipped", "max_items", response.url)
+            return
         fetched_at = datetime.now(UTC)
         assert self.extraction is not None
         self.items += 1
