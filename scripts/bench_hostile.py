@@ -32,7 +32,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.demo.hostile_site import GOOD_COUNT, HOSTILE, SPECIAL_GOOD, HostileSite, check_crawl  # noqa: E402
+from crawler.demo.hostile_site import (  # noqa: E402
+    BIG_LISTING,
+    BIG_LISTING_LINKS,
+    GOOD_COUNT,
+    HOSTILE,
+    SPECIAL_GOOD,
+    HostileSite,
+    check_crawl,
+)
 from crawler.procmem import TreeSampler  # noqa: E402
 
 MIB = 1024 * 1024
@@ -86,6 +94,9 @@ def main() -> int:
     print(f"longest reactor stall   {stall if stall is not None else 'not measured'} s")
     print(f"longest callback        {callback if callback is not None else 'not measured'} s"
           f" ({stats.get('crawler/reactor/max_callback_url', '-')})")  # fmt: skip
+    listings = stats.get("crawler/requests/listing", 0)  # home + 3 calendar pages + the big one
+    state = "requested" if listings >= 5 else "NOT REQUESTED"
+    print(f"big listing             {BIG_LISTING} ({BIG_LISTING_LINKS:,} links): {state}; links read in a thread")
     print("hostile resources:")
     for path, what in HOSTILE.items():
         reasons = ", ".join(check.reasons.get(path, [])) or "NOT REPORTED"

@@ -32,6 +32,8 @@ from crawler.demo.site import listing_page, publisher_page, rss_feed, sitemap_in
 from crawler.demo.textgen import filler_paragraph
 
 __all__ = [
+    "BIG_LISTING",
+    "BIG_LISTING_LINKS",
     "GOOD_COUNT",
     "HOSTILE",
     "SPECIAL_GOOD",
@@ -76,6 +78,10 @@ HOSTILE = {
     "/news/dead-N/": "500 links answering 404",
 }
 DEAD_LINKS = 500
+#: Not hostile by size (under the HTML cap) but by work: 60,000 links on one listing page,
+#: to measure that reading a listing does not hold the reactor.
+BIG_LISTING = "/archive/page/2"
+BIG_LISTING_LINKS = 60_000
 
 _NEST = 3000  # elements around the deep article's text (libxml2 alone stops at 256)
 
@@ -296,8 +302,11 @@ class HostileSite:
         home += [(p, "خبر") for p in hostile_links[:8]]
         home += [(f"/news/dead-{n}/", "خبر قديم") for n in range(DEAD_LINKS)]
         page = listing_page(home, None).decode()
-        page = page.replace('<div class="pager">', '<div class="pager"><a href="/calendar?page=1">التالي</a>', 1)
+        pager = f'<div class="pager"><a href="/calendar?page=1">التالي</a> <a href="{BIG_LISTING}">2</a>'
+        page = page.replace('<div class="pager">', pager, 1)
         routes["/"] = Resource(page.encode())
+        topics = [(f"/topic/{n}", f"موضوع رقم {n}") for n in range(BIG_LISTING_LINKS)]
+        routes[BIG_LISTING] = Resource(listing_page(topics, None, title="الأرشيف"))
 
         def rfc822(i: int) -> str:
             return format_datetime(self.stories[i].published, usegmt=True)

@@ -53,7 +53,7 @@ from crawler.frontier import Frontier, origin_url
 from crawler.items import Article
 from crawler.middlewares.redirects import RefusedRequest
 from crawler.perf import add_seconds
-from crawler.reactor import timed_step
+from crawler.reactor import timed_callback
 from crawler.sites import SiteConfig, load_sites, site_for_url
 from crawler.text.encoding import detect_encoding
 from crawler.text.sniff import binary_kind, looks_like_html
@@ -296,6 +296,7 @@ class NewsSpider(Spider):
 
     # --- callbacks -------------------------------------------------------------------------
 
+    @timed_callback
     async def parse_feed(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
@@ -314,6 +315,7 @@ class NewsSpider(Spider):
             return entries
         return [e for e in entries if self._is_article(e.url)]
 
+    @timed_callback
     async def parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
@@ -342,11 +344,11 @@ class NewsSpider(Spider):
             return
         self._read_in_full(response)
 
+    @timed_callback
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
-        with timed_step(self.crawler.stats, response.url):
-            page = self._as_html(response)
+        page = self._as_html(response)
         if page is None:
             return
         depth = int(response.meta.get("listing_depth", 0))
@@ -368,8 +370,10 @@ class NewsSpider(Spider):
         seen: set[str] = set()
         articles: list[Entry] = []
         pages: list[str] = []
-        for link in response.css("a[href]"):
-            url = safe_http_url(link.attrib.get("href"), response.url)
+        # lxml elements, not parsel selectors: a selector per link costs ten times as much
+        # (measured: 60,000 links read in 3.7 s through parsel).
+        for link in response.selector.root.iter("a"):
+            url = safe_http_url(link.get("href"), response.url)
             if not url or not self._in_site(url):
                 continue
             url = url.split("#", 1)[0]
@@ -378,7 +382,7 @@ class NewsSpider(Spider):
             seen.add(url)
             if self._is_article(url):
                 articles.append(Entry(url))
-            elif looks_like_pagination(url, " ".join(link.css("::text").getall()), link.attrib.get("rel", "")):
+            elif looks_like_pagination(url, " ".join(link.itertext()), link.get("rel") or ""):
                 pages.append(url)
         return articles, pages
 
@@ -410,9 +414,9 @@ class NewsSpider(Spider):
         if self.frontier is not None and response.meta.get("kind") == "article":
             self.frontier.remember(origin_url(response), "not_article")
 
+    @timed_callback
     async def parse_article(self, response: Response) -> AsyncIterator[Article]:
-        with timed_step(self.crawler.stats, response.url):
-            page = self._as_html(response)
+        page = self._as_html(response)
         if page is None:
             return
         if self.max_items and self.items >= self.max_items:  # downloaded before the cap was reached
