@@ -57,6 +57,7 @@ def test_binary_bodies_are_recognised_whatever_the_content_type(body: bytes, kin
         '<html><head><meta charset="windows-1256"><title>خبر</title>'.encode("cp1256"),
         b"\n\n<head><title>t</title></head>",
         b"<html>\x0c<body>a form feed is not binary</body>",
+        "\ufeff<html><body><p>UTF-16</p>".encode("utf-16-le"),
     ],
 )
 def test_html_bodies_are_recognised_whatever_the_content_type(body: bytes) -> None:

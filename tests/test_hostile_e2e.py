@@ -150,3 +150,7 @@ def test_the_items_cap_skips_further_articles_and_still_finishes(site: HostileSi
     stats = result["check"].run["stats"]
     assert stats["crawler/skipped/max_items"] >= 1
     assert len(result["check"].good_stored) <= 5
+    # The cap loses nothing: the next run (same database) stores the rest.
+    again = crawl(site, tmp_path)
+    assert again["code"] == 0, again["err"]
+    assert again["check"].good_damaged == {}

@@ -74,6 +74,9 @@ _FAILURES = (
     (DownloadConnectionRefusedError, "connection_refused"),
     (CannotResolveHostError, "dns"),
 )
+# Caps met by many URLs at once: the first few are logged with their URL, all are counted.
+_BULK_REASONS = frozenset(["max_pages", "max_items", "listing_depth"])
+_BULK_LOG_LINES = 20
 # (Scrapy setting, the CRAWLER_* setting that drives it, type): applied in configure().
 _BOUNDS = (
     ("DOWNLOAD_TIMEOUT", "CRAWLER_DOWNLOAD_TIMEOUT", float),
@@ -199,7 +202,14 @@ class NewsSpider(Spider):
     def count(self, outcome: str, reason: str, url: str, detail: str = "") -> None:
         """Count an outcome (``crawler/<outcome>/<reason>``) and log it with its URL, in the
         one format ``scripts/bench_hostile.py`` reads: ``skipped too_large: URL (detail)``."""
-        self.crawler.stats.inc_value(f"crawler/{outcome}/{reason}")
+        stats = self.crawler.stats
+        stats.inc_value(f"crawler/{outcome}/{reason}")
+        if reason in _BULK_REASONS:  # a 300,000-URL sitemap past max_pages: count them all, log a few
+            seen = int(stats.get_value(f"crawler/{outcome}/{reason}") or 0)
+            if seen > _BULK_LOG_LINES:
+                return
+            if seen == _BULK_LOG_LINES:
+                detail = (detail + "; " if detail else "") + f"further {reason} pages are counted, not logged"
         level = logging.WARNING if outcome == "failed" else logging.INFO
         logger.log(level, "%s %s: %s%s", outcome, reason, url, f" ({detail})" if detail else "")
 
@@ -421,6 +431,8 @@ class NewsSpider(Spider):
             return
         if self.max_items and self.items >= self.max_items:  # downloaded before the cap was reached
             self.count("skipped", "max_items", response.url)
+            if self.frontier is not None:
+                self.frontier.source_incomplete(response.meta.get("source"))
             return
         fetched_at = datetime.now(UTC)
         assert self.extraction is not None
@@ -455,7 +467,10 @@ class NewsSpider(Spider):
         first_url = request.meta.get("redirect_urls", [request.url])[0]
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # robots.txt, offsite, size caps, refused redirects...: a decision, not an error.
-            self.count("skipped", _ignored_reason(failure.value), first_url, f"{kind}: {failure.getErrorMessage()}")
+            reason = _ignored_reason(failure.value)
+            self.count("skipped", reason, first_url, f"{kind}: {failure.getErrorMessage()}")
+            if reason == "max_items" and self.frontier is not None:
+                self.frontier.source_incomplete(request.meta.get("source"))  # fetch the rest next run
             return
         if failure.check(DownloadCancelledError):
             # Scrapy 2.19 cancels a download for one reason: its body (announced, or received

@@ -42,6 +42,8 @@ _HTML_START_RE = re.compile(
 def binary_kind(body: bytes) -> str | None:
     """What binary format *body* is ("PDF", "PNG image", "binary data"...), or None when it is text."""
     head = body[:_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text (its NUL bytes are no sign of binary)
+        return None
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
@@ -53,4 +55,7 @@ def binary_kind(body: bytes) -> str | None:
 
 def looks_like_html(body: bytes) -> bool:
     """True when *body* is text that starts like an HTML document."""
-    return binary_kind(body) is None and bool(_HTML_START_RE.match(body[:_SNIFF_BYTES]))
+    head = body[:_SNIFF_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    return binary_kind(body) is None and bool(_HTML_START_RE.match(head))
