@@ -41,6 +41,7 @@ EXPECTED = {
     "/news/redirect-port/": "skipped/redirect_port",
     "/news/redirect-offsite/": "skipped/redirect_offsite",
     "/news/redirect-loop/": "skipped/redirect_loop",
+    "/news/refresh-port/": "skipped/redirect_port",
     "/news/reset/": "failed/connection_lost",
     "/news/dead-N/": "failed/http_404",
 }

@@ -74,6 +74,7 @@ HOSTILE = {
     "/news/redirect-port/": "redirect to a closed port on 127.0.0.1",
     "/news/redirect-offsite/": "redirect to another host",
     "/news/redirect-loop/": "redirect loop (two pages pointing at each other)",
+    "/news/refresh-port/": "<meta http-equiv=refresh> to a closed port on 127.0.0.1",
     "/news/reset/": "connection reset in the middle of the body",
     "/news/dead-N/": "500 links answering 404",
 }
@@ -294,6 +295,8 @@ class HostileSite:
         }
         for path, location in redirects.items():
             routes[path] = Resource(b"", status=302, headers={"Location": location})
+        refresh = f'<html><head><meta http-equiv="refresh" content="0; url=http://{host}:{port}/x"></head></html>'
+        routes["/news/refresh-port/"] = Resource(refresh.encode())
         routes["/news/reset/"] = Resource(stream=_reset_midway(self._page(2) * 4), length=len(self._page(2)) * 4)
 
         # Where the good and the hostile are linked from: home page, feed, sitemaps.

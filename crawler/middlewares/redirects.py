@@ -76,6 +76,17 @@ class RedirectGuardMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
         return cls(crawler)
 
+    def process_request(self, request: Request) -> None:
+        """The same checks for a request made by a redirect this middleware did not see
+        (a ``<meta http-equiv="refresh">`` page, followed by MetaRefreshMiddleware)."""
+        chain = list(request.meta.get("redirect_urls", []))
+        if not chain or request.meta.get("redirect_checked") == request.url:
+            return
+        spider = self.crawler.spider
+        reason = redirect_refusal(chain[-1], request.url, chain[:-1], getattr(spider, "_in_site", None))
+        if reason is not None:
+            raise RefusedRequest(reason, f"{chain[-1]} redirects to {request.url}")
+
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status not in _REDIRECTS or b"Location" not in response.headers:
             return response
@@ -90,5 +101,6 @@ class RedirectGuardMiddleware:
             request.url, target, list(request.meta.get("redirect_urls", [])), getattr(spider, "_in_site", None)
         )
         if reason is None:
+            request.meta["redirect_checked"] = target  # process_request need not check it again
             return response
         raise RefusedRequest(reason, f"{request.url} redirects to {target}")
