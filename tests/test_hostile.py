@@ -3,11 +3,13 @@ reasons of refused requests, the hostile site's bombs, run status of bounded run
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import io
+import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
 
 import pytest
@@ -19,6 +21,7 @@ from crawler.demo.hostile_site import MIB, HostileSite, expected_body, gzip_bomb
 from crawler.extract import extract
 from crawler.middlewares.redirects import RefusedRequest, redirect_refusal
 from crawler.outcome import run_status
+from crawler.reactor import timed_callback
 from crawler.spiders.news import NewsSpider, _gunzip_capped, _ignored_reason
 from crawler.text.sniff import binary_kind, looks_like_html
 
@@ -200,3 +203,56 @@ def test_runs_stopped_by_a_bound_end_early_and_say_which(reason: str, words: str
     status, why = run_status({"downloader/response_status_count/200": 3}, reason)
     assert status == "failed"
     assert why is not None and why.startswith("ended early") and words in why
+
+
+# --- reactor measures ------------------------------------------------------------------------------
+
+
+class _ValueStats:
+    def __init__(self) -> None:
+        self.values: dict[str, object] = {}
+
+    def get_value(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
+
+    def set_value(self, key: str, value: object) -> None:
+        self.values[key] = value
+
+
+def test_timed_callback_times_the_synchronous_steps_and_not_the_waits() -> None:
+    class Spider:
+        crawler = SimpleNamespace(stats=_ValueStats())
+
+        @timed_callback
+        async def parse(self, response: object) -> AsyncIterator[int]:
+            time.sleep(0.2)  # holds the thread: counted
+            yield 1
+            await asyncio.sleep(2.0)  # a real wait: not counted
+            yield 2
+
+    spider = Spider()
+
+    async def consume() -> list[int]:
+        return [item async for item in spider.parse(SimpleNamespace(url="http://news.example/slow"))]
+
+    assert asyncio.run(consume()) == [1, 2]
+    values = spider.crawler.stats.values
+    assert values["crawler/reactor/max_callback_url"] == "http://news.example/slow"
+    assert 0.2 <= float(values["crawler/reactor/max_callback_seconds"]) < 2.0  # type: ignore[arg-type]
+
+
+def test_timed_callback_passes_exceptions_through() -> None:
+    class Spider:
+        crawler = SimpleNamespace(stats=_ValueStats())
+
+        @timed_callback
+        async def parse(self, response: object) -> AsyncIterator[int]:
+            await asyncio.sleep(0)
+            yield 1
+            raise ValueError("broken page")
+
+    async def consume() -> list[int]:
+        return [item async for item in Spider().parse(SimpleNamespace(url="http://news.example/x"))]
+
+    with pytest.raises(ValueError, match="broken page"):
+        asyncio.run(consume())
