@@ -239,6 +239,12 @@ REDIRECT_MAX_TIMES = CRAWLER_MAX_REDIRECTS
 DOWNLOAD_MAXSIZE = CRAWLER_MAX_HTML_BYTES  # feeds and sitemaps get CRAWLER_MAX_SITEMAP_BYTES per request
 DOWNLOAD_WARNSIZE = 0  # a page above the cap is skipped and counted; no warning below it
 CLOSESPIDER_TIMEOUT = CRAWLER_MAX_TIME
+# Pages in the order they were found (Scrapy's default is last found, first fetched): a
+# listing's or feed's newest articles first, so a run cut short by --max-time has stored
+# those; and slow pages found early wait out their timeout while the rest is fetched,
+# instead of after it.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = CRAWLER_MAX_MEMORY_MB
 MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
