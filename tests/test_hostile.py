@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import io
+import logging
 import time
 import urllib.request
 from collections import Counter
@@ -74,6 +75,9 @@ class _Stats:
 
     def inc_value(self, key: str, count: int = 1) -> None:
         self.values[key] += count
+
+    def get_value(self, key: str, default: object = None) -> object:
+        return self.values.get(key, default)
 
 
 def _spider() -> NewsSpider:
@@ -256,3 +260,17 @@ def test_timed_callback_passes_exceptions_through() -> None:
 
     with pytest.raises(ValueError, match="broken page"):
         asyncio.run(consume())
+
+
+def test_caps_met_by_many_urls_are_all_counted_and_a_few_logged(caplog: pytest.LogCaptureFixture) -> None:
+    spider = _spider()
+    with caplog.at_level(logging.INFO, logger="crawler.spiders.news"):
+        for n in range(25):
+            spider.count("skipped", "max_pages", f"http://news.example/{n}")
+        spider.count("skipped", "too_large", "http://news.example/big", "5 MiB")
+    assert spider.crawler.stats.values == {"crawler/skipped/max_pages": 25, "crawler/skipped/too_large": 1}  # type: ignore[attr-defined]
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 21
+    assert lines[0] == "skipped max_pages: http://news.example/0"
+    assert "further max_pages pages are counted, not logged" in lines[19]
+    assert lines[20] == "skipped too_large: http://news.example/big (5 MiB)"
