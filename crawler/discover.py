@@ -190,8 +190,10 @@ def looks_like_pagination(url: str, link_text: str = "", rel: str = "") -> bool:
     """A link to the next page of a listing: rel=next, «التالي»/"next" text, or a page number."""
     if "next" in rel.lower().split():
         return True
-    text = fold(link_text)
-    if text and any(text == t or text.startswith(t) for t in _NEXT_TEXT):
-        return True
     parts = urlsplit(url)
-    return bool(_PAGINATION_RE.search(parts.path + ("?" + parts.query if parts.query else "")))
+    if _PAGINATION_RE.search(parts.path + ("?" + parts.query if parts.query else "")):
+        return True
+    # Folding is the costly part (a listing may hold 100,000 links): only the start of the
+    # text can match, so only the start is folded.
+    text = fold(link_text[:64])
+    return bool(text) and any(text == t or text.startswith(t) for t in _NEXT_TEXT)

@@ -8,8 +8,9 @@ code  meaning
 ====  ===============================================================================
 0     every site finished
 1     a site failed: could not start, no page answered, more errors than
-      ``CRAWLER_MAX_ERRORS``, ended early (e.g. a too long ``Retry-After``), or was
-      interrupted (SIGINT / SIGTERM / ``timeout``)
+      ``CRAWLER_MAX_ERRORS``, ended early (a too long ``Retry-After``, the run's
+      deadline ``--max-time`` / ``CRAWLER_MAX_TIME``, the memory bound
+      ``CRAWLER_MAX_MEMORY_MB``), or was interrupted (SIGINT / SIGTERM / ``timeout``)
 2     usage or configuration error (bad option, sites file, setting): nothing was fetched
 75    another run holds the lock of a site (``EX_TEMPFAIL``: try again later); when some
       sites were locked and the others finished, 75 too
@@ -37,6 +38,11 @@ EXIT_USAGE = 2
 EXIT_LOCKED = 75
 
 _INTERRUPTED = ("shutdown", "cancelled")
+# Finish reasons of runs stopped by a bound (issue 8), said so a cron user knows which one.
+_ENDED_EARLY = {
+    "closespider_timeout": "the run's deadline was reached (--max-time / CRAWLER_MAX_TIME)",
+    "memusage_exceeded": "memory went past CRAWLER_MAX_MEMORY_MB",
+}
 
 
 def ok_pages(stats: Mapping[str, Any]) -> int:
@@ -61,7 +67,8 @@ def run_status(stats: Mapping[str, Any], reason: str | None, *, start_error: str
     if reason in _INTERRUPTED:
         return "interrupted", f"interrupted ({reason})"
     if reason != "finished":
-        return "failed", f"ended early ({reason or 'no finish reason'})"
+        detail = f"{reason}: {_ENDED_EARLY[reason]}" if reason in _ENDED_EARLY else reason or "no finish reason"
+        return "failed", f"ended early ({detail})"
     errors = int(stats.get("log_count/ERROR", 0))
     if 0 <= max_errors < errors:
         return "failed", f"{errors} errors (more than CRAWLER_MAX_ERRORS={max_errors})"

@@ -108,6 +108,30 @@ CRAWLER_RETRY_AFTER_MAX = _env_number("CRAWLER_RETRY_AFTER_MAX", "300", float)
 CRAWLER_CRAWL_DELAY_MAX = _env_number("CRAWLER_CRAWL_DELAY_MAX", "60", float)
 
 # --- bounds against hostile and broken input (issue 8) -------------------------------------
+# Every bound ends in a counted reason in the crawl stats (crawler/skipped|dropped|failed/<reason>);
+# docs/hostile.md lists them, and scripts/bench_hostile.py measures a crawl of a hostile site.
+
+#: Seconds one request may take, first byte and whole body included (Scrapy's DOWNLOAD_TIMEOUT).
+#: A timed-out request is not retried in the same run (``crawler/failed/timeout``).
+CRAWLER_DOWNLOAD_TIMEOUT = _env_number("CRAWLER_DOWNLOAD_TIMEOUT", "20", float)
+#: Seconds a whole run may take (``crawler crawl --max-time``); then the run stops, keeps what
+#: it stored and ends early (finish reason ``closespider_timeout``, exit code 1). 0: no limit.
+CRAWLER_MAX_TIME = _env_number("CRAWLER_MAX_TIME", "7200", float)
+#: Largest body of an HTML page (article, listing), in bytes after decompression: a larger
+#: page is cut off while it streams and skipped (``crawler/skipped/too_large``).
+CRAWLER_MAX_HTML_BYTES = int(_env_number("CRAWLER_MAX_HTML_BYTES", str(5 * 1024 * 1024), int))
+#: Largest feed or sitemap, in bytes after decompression (``.xml.gz`` files included); the
+#: sitemap protocol's own limit is 50 MB (``crawler/skipped/too_large``).
+CRAWLER_MAX_SITEMAP_BYTES = int(_env_number("CRAWLER_MAX_SITEMAP_BYTES", str(50 * 1024 * 1024), int))
+#: Redirect hops followed per request (``crawler/skipped/redirect_max``); loops are cut
+#: at once (``redirect_loop``).
+CRAWLER_MAX_REDIRECTS = int(_env_number("CRAWLER_MAX_REDIRECTS", "5", int))
+#: Articles extracted per site per run; further article pages are not fetched
+#: (``crawler/skipped/max_items``). 0 means no limit.
+CRAWLER_MAX_ITEMS = int(_env_number("CRAWLER_MAX_ITEMS", "5000", int))
+#: Memory (MB, peak resident size of the crawl process) at which the run stops cleanly: it
+#: ends early with finish reason ``memusage_exceeded`` (exit code 1). 0 means no limit.
+CRAWLER_MAX_MEMORY_MB = int(_env_number("CRAWLER_MAX_MEMORY_MB", "1536", int))
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
 
@@ -192,12 +216,38 @@ AUTOTHROTTLE_START_DELAY = CRAWLER_DOWNLOAD_DELAY
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
-DOWNLOAD_TIMEOUT = 30
+# Bounds (issue 8): the CRAWLER_* settings above are the ones to change; the spider applies
+# them to these Scrapy settings when it starts (NewsSpider.configure), so overrides of the
+# CRAWLER_* names on the command line or in tests take effect too.
+DOWNLOAD_TIMEOUT = CRAWLER_DOWNLOAD_TIMEOUT
 RETRY_ENABLED = True
 RETRY_TIMES = 2
-REDIRECT_MAX_TIMES = 10
-DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Scrapy's list without the timeouts: a page that took DOWNLOAD_TIMEOUT once would most
+# likely take it again, tying a slot up three times as long; the next run tries again.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.CannotResolveHostError",
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,
+    "scrapy.core.downloader.handlers.http11.TunnelError",
+]
+REDIRECT_MAX_TIMES = CRAWLER_MAX_REDIRECTS
+DOWNLOAD_MAXSIZE = CRAWLER_MAX_HTML_BYTES  # feeds and sitemaps get CRAWLER_MAX_SITEMAP_BYTES per request
+DOWNLOAD_WARNSIZE = 0  # a page above the cap is skipped and counted; no warning below it
+CLOSESPIDER_TIMEOUT = CRAWLER_MAX_TIME
+# Pages in the order they were found (Scrapy's default is last found, first fetched): a
+# listing's or feed's newest articles first, so a run cut short by --max-time has stored
+# those; and slow pages found early wait out their timeout while the rest is fetched,
+# instead of after it.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = CRAWLER_MAX_MEMORY_MB
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -211,6 +261,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.conditional.ConditionalRequestMiddleware": 570,
     "crawler.middlewares.backpressure.ExtractionBackpressure": 150,  # before the download, after robots.txt
     "crawler.middlewares.encoding.EncodingFixMiddleware": 580,  # after HttpCompression (590)
+    "crawler.middlewares.redirects.RedirectGuardMiddleware": 610,  # sees 3xx before Redirect (600)
+    "crawler.middlewares.caps.ItemCapMiddleware": 140,  # before backpressure: a refused page does not wait
 }
 
 ITEM_PIPELINES = {
@@ -221,6 +273,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.perf.CpuStats": 400,  # before RunRecorder: its figures go into the run row
+    "crawler.reactor.ReactorMonitor": 300,  # before RunRecorder: the stall goes into the run row
     "crawler.extensions.RunRecorder": 500,
 }
 

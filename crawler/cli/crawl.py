@@ -119,10 +119,19 @@ def _default_log_dir() -> str:
 @click.option(
     "-q", "--quiet", is_flag=True, help="Print nothing unless a site failed (for cron: its mail then says what broke)."
 )
+@click.option(
+    "--max-time",
+    metavar="SECONDS",
+    type=click.FloatRange(min=0),
+    default=None,
+    show_default="CRAWLER_MAX_TIME, 7200",
+    help="Stop each site's run after this many seconds, keeping what it stored (it then ended early: exit 1). "
+    "0: no limit.",
+)
 @click.pass_context
 def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_url: str, full: bool,
           since: str | None, shard: str | None, log_dir: str, log_file: str | None, log_level: str | None,
-          quiet: bool) -> None:  # fmt: skip
+          quiet: bool, max_time: float | None) -> None:  # fmt: skip
     """Crawl the named sites (all sites when none is named) once and store new and changed articles.
 
     Incremental: stored articles are not fetched again unless young enough to be edited or
@@ -132,7 +141,8 @@ def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_u
     \b
     Exit codes:
       0   every site finished
-      1   a site failed (could not start, nothing answered, too many errors, interrupted)
+      1   a site failed (could not start, nothing answered, too many errors, ended early
+          by --max-time or CRAWLER_MAX_MEMORY_MB, interrupted)
       2   usage or configuration error
       75  another run holds the lock of the site(s): try again later
 
@@ -161,7 +171,8 @@ def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_u
                 if not quiet:
                     click.echo(f"{name}: skipped, another run holds its lock", err=True)
             code = _crawl_locked(locks, db_url, sites_file, full=full, since=since_at.isoformat() if since_at else None,
-                                 log_dir=log_dir, log_file=log_file, log_level=log_level, quiet=quiet)  # fmt: skip
+                                 log_dir=log_dir, log_file=log_file, log_level=log_level, quiet=quiet,
+                                 max_time=max_time)  # fmt: skip
     except LockHeldError:
         if quiet:  # overlapping cron runs are expected: `crawler health` reports a site stuck for long
             ctx.exit(75)
@@ -170,7 +181,8 @@ def crawl(ctx: click.Context, site_names: tuple[str, ...], sites_file: str, db_u
 
 
 def _crawl_locked(locks: SiteLocks, db_url: str, sites_file: str, *, full: bool, since: str | None, log_dir: str,
-                  log_file: str | None, log_level: str | None, quiet: bool) -> int:  # fmt: skip
+                  log_file: str | None, log_level: str | None, quiet: bool,
+                  max_time: float | None = None) -> int:  # fmt: skip
     from crawler import settings as defaults
     from crawler.db.engine import connect
     from crawler.outcome import exit_code
@@ -186,6 +198,7 @@ def _crawl_locked(locks: SiteLocks, db_url: str, sites_file: str, *, full: bool,
         db_url, sites_file, level, log_file,
         CRAWLER_INCREMENTAL=False if full else None,
         CRAWLER_SINCE=since,
+        CRAWLER_MAX_TIME=max_time,
         CRAWLER_LOCKED_SITES=list(locks.held),
     )  # fmt: skip
     results = run_crawls([{"site": name} for name in locks.held], settings)

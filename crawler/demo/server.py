@@ -1,7 +1,9 @@
 """A tiny threaded HTTP server for a site held in memory: the demo site and the test sites.
 
 Routes map a path (with query string) to a :class:`Resource` or to a callable that
-returns one per request (for faults such as "500 once, then 200").
+returns one per request (for faults such as "500 once, then 200"). A resource with a
+``stream`` writes its own body after the headers (the hostile site: bodies generated
+while sent, a byte now and then, a reset connection).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ class Resource:
     status: int = 200
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    #: Writes the body itself to ``handler.wfile`` (``body`` is then ignored). ``length`` is the
+    #: Content-Length to announce; None sends none and closes the connection after the body.
+    stream: Callable[[BaseHTTPRequestHandler], None] | None = None
+    length: int | None = None
 
 
 Route = Resource | Callable[[BaseHTTPRequestHandler], Resource]
@@ -51,10 +57,29 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", resource.content_type)
         for key, value in resource.headers.items():
             self.send_header(key, value)
+        if resource.stream is not None:
+            self._stream(resource, with_body)
+            return
         self.send_header("Content-Length", str(len(resource.body)))
         self.end_headers()
         if with_body:
             self.wfile.write(resource.body)
+
+    def _stream(self, resource: Resource, with_body: bool) -> None:
+        assert resource.stream is not None
+        if resource.length is not None:
+            self.send_header("Content-Length", str(resource.length))
+        else:
+            self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        if not with_body:
+            return
+        try:
+            resource.stream(self)
+            self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            pass  # the client gave up: what a hostile resource is for
 
     def log_message(self, format: str, *args: Any) -> None:  # silence per-request logs
         pass

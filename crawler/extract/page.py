@@ -22,6 +22,8 @@ __all__ = ["Page", "absolute_http_url", "parse_page"]
 # libxml2 stops at 256 levels (2048 with huge_tree) and drops what is deeper. Pages
 # past that are flattened first: container tags beyond this depth are removed.
 _MAX_DEPTH = 1000
+_TEXT_TAGS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "li", "a", "strong", "b", "em", "i"])
+_TEXT_SLACK = 32
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)\b[^>]*?(/?)>")
 _VOID = frozenset(
     [
@@ -103,6 +105,7 @@ def _flatten_deep(text: str, limit: int = _MAX_DEPTH) -> str:
     """
     out: list[str] = []
     stack: list[tuple[str, bool]] = []  # (tag, kept)
+    kept = 0  # kept tags in the stack: the depth of the flattened page
     pos = 0
     for m in _TAG_RE.finditer(text):
         closing, tag, selfclose = m.group(1), m.group(2).lower(), m.group(3)
@@ -110,13 +113,17 @@ def _flatten_deep(text: str, limit: int = _MAX_DEPTH) -> str:
         if tag in _VOID or selfclose:
             pass
         elif not closing:
-            keep = len(stack) < limit
+            # Paragraph-level tags are kept a little deeper than containers: they carry the
+            # text's structure (paragraphs, headings), which the extractor needs.
+            keep = kept < limit or (tag in _TEXT_TAGS and kept < limit + _TEXT_SLACK)
             stack.append((tag, keep))
+            kept += keep
         else:
             keep = True
             for i in range(len(stack) - 1, -1, -1):
                 if stack[i][0] == tag:
                     keep = stack[i][1]
+                    kept -= sum(k for _, k in stack[i:])
                     del stack[i:]
                     break
         out.append(text[pos : m.start()])
