@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from crawler.safety import safe_url
 from crawler.text.arabic import fold
 
 __all__ = [
@@ -77,12 +78,9 @@ def safe_http_url(url: str | None, base: str | None = None) -> str | None:
     url = url.strip()
     try:
         absolute = urljoin(base, url) if base else url
-        parts = urlsplit(absolute)
     except ValueError:
         return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return absolute
+    return safe_url(absolute)
 
 
 def parse_feed(data: bytes, base_url: str | None = None) -> list[Entry]:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import article_items, parse_jsonld
+from crawler.safety import safe_url
 
 __all__ = ["Page", "absolute_http_url", "parse_page"]
 
@@ -79,12 +80,9 @@ def absolute_http_url(href: str | None, base: str | None) -> str | None:
         return None
     try:
         url = urljoin(base or "", href)
-        scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    if scheme not in ("http", "https") or any(c in url for c in '\n\r\t <>"'):
-        return None
-    return url
+    return safe_url(url)
 
 
 def _parser() -> lxml_html.HTMLParser:
