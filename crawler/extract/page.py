@@ -42,7 +42,9 @@ _VOID = frozenset(
         "wbr",
     ]
 )
-_SCRIPT_TEXT_LIMIT = 2_000_000
+_SCRIPT_TEXT_LIMIT = 2_000_000  # characters of one JSON-LD script
+_JSONLD_PAGE_LIMIT = 4_000_000  # characters of all JSON-LD scripts of a page
+_JSONLD_MAX_SCRIPTS = 100
 
 
 @dataclass
@@ -153,13 +155,20 @@ def _collect_meta(tree: Any) -> dict[str, list[str]]:
 
 
 def _collect_jsonld(tree: Any) -> list[dict[str, Any]]:
+    """JSON-LD objects of the page, read within size limits: one script past
+    :data:`_SCRIPT_TEXT_LIMIT` characters is skipped (cut, it would not decode anyway),
+    and the page's scripts together are read up to :data:`_JSONLD_PAGE_LIMIT` characters
+    and :data:`_JSONLD_MAX_SCRIPTS` scripts (the article's own is among the first)."""
     found: list[dict[str, Any]] = []
+    budget, scripts = _JSONLD_PAGE_LIMIT, 0
     for node in tree.iter("script"):
         if (node.get("type") or "").strip().lower() != "application/ld+json":
             continue
         raw = node.text or ""
-        if len(raw) > _SCRIPT_TEXT_LIMIT:
-            raw = raw[:_SCRIPT_TEXT_LIMIT]
+        scripts += 1
+        if len(raw) > min(_SCRIPT_TEXT_LIMIT, budget) or scripts > _JSONLD_MAX_SCRIPTS:
+            continue
+        budget -= len(raw)
         found.extend(parse_jsonld(raw))
     return found
 
