@@ -170,14 +170,18 @@ def safe_url(url: Any) -> str | None:
     return url
 
 
+def _safe_field(value: str) -> str:
+    """:func:`safe_text`, put back in display form when it changed something."""
+    text = safe_text(value)
+    return display(text) if text != value else text
+
+
 def _links(items: Any) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
-        raw = str(item.get("title") or "")
-        title = safe_text(raw)
-        title = display(title) if title != raw else title
+        title = _safe_field(str(item.get("title") or ""))
         url = safe_url(item.get("url")) or ""
         if title or url:
             out.append({"title": title, "url": url})
@@ -201,10 +205,9 @@ def sanitize_article(article: Article) -> tuple[Article, list[str]]:
         elif name in ("read_also", "related"):
             new = _links(value)
         elif isinstance(value, list):
-            new = [display(t) for t in (safe_text(str(v)) for v in value) if t.strip()]
+            new = [t for t in (_safe_field(str(v)) for v in value) if t.strip()]
         else:
-            new = safe_text(str(value))
-            new = display(new) if new != value else new
+            new = _safe_field(str(value))
         if new != value:
             changes[name] = new
     if not changes:

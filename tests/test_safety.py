@@ -231,3 +231,16 @@ def test_the_extractor_returns_no_markup_from_any_source_of_the_page() -> None:
     assert article.body and "alert" not in article.body and "5 < 7" in article.body
     assert {"title": "خبر ثالث عن الطقس", "url": "https://a.example/news/2"} in article.read_also
     assert all("javascript" not in (i["url"] + i["title"]) for i in article.read_also)
+
+
+@pytest.mark.parametrize("where", ["text", "json-ld"])
+def test_a_lone_surrogate_costs_the_page_nothing_else(where: str) -> None:
+    # Found by the fuzzer: one unencodable character (in a text page, or a "\ud800"
+    # escape in JSON-LD) made the whole page fail.
+    ld = json.dumps({"@type": "NewsArticle", "headline": "عنوان \ud800الخبر"}) if where == "json-ld" else "{}"
+    page = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
+        f"<h1>عنوان الخبر</h1><p>{PARAGRAPH * 3}\ud800</p></article></body></html>"
+    )
+    article = extract(page, "https://a.example/news/1")
+    assert article.title == "عنوان الخبر" and article.body and "وقال المتحدث" in article.body

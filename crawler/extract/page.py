@@ -190,7 +190,8 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     if isinstance(html, bytes) and _looks_binary(html):
         return None
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
-    # NUL and other C0 controls make libxml2 stop or raise; they are never text.
+    # NUL and other C0 controls make libxml2 stop or raise; they are never text. Nor are
+    # lone surrogates (only a str can hold them): they make the text unencodable.
     if _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub("", text)
     if not text.strip():
@@ -209,4 +210,4 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     )
 
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
