@@ -1,7 +1,7 @@
 """Bounded fuzzing of the extractor, the feed and sitemap parsers and the storage guard
 (targets and properties: tests/fuzzing.py). Run longer by hand: ``python scripts/fuzz.py``.
 
-``FUZZ_SCALE`` (a test-only environment variable, default 1) multiplies the number of
+``CRAWLER_TEST_FUZZ_SCALE`` (a test-only environment variable, default 1) multiplies the number of
 examples; the whole file runs in well under a minute at 1 on a shared 2-core machine.
 """
 
@@ -15,7 +15,7 @@ from fuzzing import TARGETS, Target
 from hypothesis import HealthCheck, given, settings
 from memory import peak_growth_mb
 
-SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
+SCALE = float(os.environ.get("CRAWLER_TEST_FUZZ_SCALE", "1"))
 # A safety net, not a measurement: one example may not grow the process by this much.
 MEMORY_BOUND_MB = 500
 
