@@ -98,7 +98,12 @@ def _xml_root(data: bytes) -> etree._Element | None:
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname.lower() if isinstance(tag, str) else ""
+    """The local name of an element's tag, lower case ("" for comments and the like).
+
+    Not ``etree.QName``: it raises on the names libxml2's recovery lets through (``<:>``,
+    ``<a:>``), found by the fuzzer.
+    """
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
 def _child_text(el: etree._Element, *names: str) -> str | None:

@@ -85,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
             row = run_target(TARGETS[name], args.seconds)
         except Exception as exc:  # a broken property: hypothesis has printed the example
             print(f"{name}: FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+            for note in getattr(exc, "__notes__", []):  # hypothesis's minimal failing example
+                print(note, file=sys.stderr)
             return 1
         overall_peak = max(overall_peak, row["peak_mb"])
         print(

@@ -187,3 +187,11 @@ def test_json_ld_past_its_size_limits_is_skipped_and_the_article_item_is_kept() 
     assert [item.get("headline") for item in parsed.articles] == ["خبر الاقتصاد اليوم"]
     assert len(parsed.jsonld) <= 100
     assert extract(page, "https://a.example/news/1").title == "خبر الاقتصاد اليوم"
+
+
+def test_tag_names_that_only_recovery_accepts_do_not_break_a_feed_or_sitemap() -> None:
+    # Found by the fuzzer: "<:>" and "<a:>" made parse_feed raise ValueError.
+    feed_data = b"<rss><channel><item><:>x</:><a:>y</a:><link>https://a.example/news/1</link></item></channel></rss>"
+    assert [e.url for e in parse_feed(feed_data)] == ["https://a.example/news/1"]
+    sm = f'<urlset xmlns="{SITEMAP_NS}"><:/><url><a:>x</a:><loc>https://a.example/news/1</loc></url></urlset>'
+    assert parse_sitemap(sm.encode())[1][0].url == "https://a.example/news/1"
