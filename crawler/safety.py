@@ -36,7 +36,7 @@ __all__ = ["TAG_LIKE_RE", "URL_FIELDS", "printable", "safe_text", "safe_url", "s
 
 # Elements whose content is code or markup, never article text: dropped with their content.
 _RAW_ELEMENTS = "script|style|template|noscript|iframe|object|embed|applet|svg|math|xmp|noembed|noframes"
-_RAW_BLOCK_RE = re.compile(rf"<({_RAW_ELEMENTS})\b[^>]*>.*?(?:</\1\s*>|(?=\n\n)|\Z)", re.IGNORECASE | re.DOTALL)
+_RAW_BLOCK_RE = re.compile(rf"<({_RAW_ELEMENTS})\b[^<>]*>.*?(?:</\1\s*>|(?=\n\n)|\Z)", re.IGNORECASE | re.DOTALL)
 # An unclosed one runs to the end of its paragraph. A lone closing tag of those (its
 # opening was cut off) is an ordinary tag below.
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)

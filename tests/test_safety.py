@@ -244,3 +244,22 @@ def test_a_lone_surrogate_costs_the_page_nothing_else(where: str) -> None:
     )
     article = extract(page, "https://a.example/news/1")
     assert article.title == "عنوان الخبر" and article.body and "وقال المتحدث" in article.body
+
+
+@pytest.mark.timeout(120)  # a safety net: each input takes well under a second when linear
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script" * 150_000,  # tag openers that never close
+        "<a" * 300_000,
+        "<" * 200_000 + "b>" * 200_000,  # tags nested inside tags
+        "<script>" * 100_000,
+        "&" + "amp;" * 200_000 + "lt;b>",  # escaped 200,000 times over
+        "&lt;a" * 200_000,
+        "\x1b]" * 300_000,  # string commands that never end
+        "<!--" * 200_000,
+    ],
+)
+def test_hostile_megabytes_are_cleaned_in_linear_time(text: str) -> None:
+    out = safe_text(text)
+    assert not TAG_LIKE_RE.search(out) and printable(out) == out
