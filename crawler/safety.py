@@ -78,6 +78,20 @@ _INLINE = frozenset(
         "wbr",
     ]
 )
+# Element names of HTML (current and obsolete), SVG and MathML that pages use: a "tag" with
+# another name and no attribute is text in angle brackets (Korean and English pages write
+# titles of works so), kept as text. Custom elements (a "-" in the name) are markup.
+_ELEMENT_NAMES = """
+    address applet area article aside audio base basefont bgsound big blink blockquote body br button canvas
+    caption center col colgroup datalist dd del details dialog dir div dl dt embed fieldset figcaption figure
+    footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html iframe image img input ins isindex
+    keygen label legend li link listing main map marquee math menu menuitem meta meter multicol nav nobr noembed
+    noframes noscript object ol optgroup option output p param picture plaintext pre progress rb rp rt rtc ruby
+    script search section select slot source spacer strike style summary svg table tbody td template textarea
+    tfoot th thead title tr track ul video xmp animate animatemotion animatetransform circle clippath defs desc
+    ellipse feimage filter foreignobject g line lineargradient marker mask mi mn mo ms mtext path pattern polygon
+    polyline radialgradient rect set stop symbol text textpath tspan use view xml"""
+_ELEMENTS = _INLINE | frozenset(_ELEMENT_NAMES.split())
 # An "&" that is itself escaped, any number of times (&amp;amp;lt; -> &lt;): collapsed in
 # one linear pass, so that one unescape decodes what was escaped several times over.
 _ESCAPED_AMP_RE = re.compile(r"&(?:amp;?|#0*38;?|#x0*26;?)+", re.IGNORECASE)
@@ -109,6 +123,10 @@ def _strip_tags(text: str) -> str:
 
     def tag(m: re.Match[str]) -> str:
         name = (m.group(2) or "").lower()
+        if name and name not in _ELEMENTS and "-" not in name and "=" not in m.group(0):
+            # «<The Palace: Tale of Jang Noksu>»: a title in angle brackets, not markup
+            # (no element of that name, no attribute); kept, and defused in safe_text.
+            return m.group(0)
         return "" if name in _INLINE else " "
 
     return _TAG_RE.sub(tag, text)

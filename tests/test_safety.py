@@ -59,6 +59,14 @@ def test_plain_prose_is_kept_as_written(text: str) -> None:
     assert safe_text(text) == text
 
 
+def test_a_title_in_angle_brackets_is_text_not_a_tag() -> None:
+    # Found on a real page (aeb): Korean and English pages write titles of works so.
+    out = safe_text("to watch &lt;The Palace: Tale of Jang Noksu&gt; and")
+    assert out == "to watch < The Palace: Tale of Jang Noksu> and"
+    assert safe_text("<x onerror=alert(1)>نص") == " نص"  # an attribute makes it markup
+    assert safe_text("<my-widget>نص</my-widget>").strip() == "نص"  # so does a custom element name
+
+
 def test_a_tag_opener_left_over_cannot_open_a_tag() -> None:
     out = safe_text("if x<y then")
     assert not TAG_LIKE_RE.search(out) and out == "if x< y then"
