@@ -271,3 +271,10 @@ def test_a_lone_surrogate_costs_the_page_nothing_else(where: str) -> None:
 def test_hostile_megabytes_are_cleaned_in_linear_time(text: str) -> None:
     out = safe_text(text)
     assert not TAG_LIKE_RE.search(out) and printable(out) == out
+
+
+def test_escaped_keywords_are_split_after_decoding() -> None:
+    page = HOSTILE_PAGE.replace(
+        'content="غزة, &lt;img src=x onerror=alert(1)&gt;"', 'content="PG&amp;amp;E, غزة&amp;quot;, AT&amp;amp;T"'
+    ).replace('"keywords": [', '"x": [')
+    assert extract(page, "https://a.example/news/1").tags == ["PG&E", 'غزة"', "AT&T"]
