@@ -15,6 +15,11 @@ caught and logged (it never raises, but such a page loses its fields).
 
     python scripts/fuzz.py                          # every target, 60 s each
     python scripts/fuzz.py --seconds 300 extract    # the extractor for 5 minutes
+    python scripts/fuzz.py --cost                   # what the guard costs per ordinary article
+
+``--cost`` times :func:`crawler.safety.sanitize_article` (the guard the extractor and the
+Clean pipeline each run once per article) on the bundled demo articles, which hold no
+markup: the price every article pays.
 """
 
 from __future__ import annotations
@@ -68,11 +73,43 @@ def run_target(target: Target, seconds: float) -> dict[str, Any]:
     }
 
 
+def guard_cost(repeat: int = 200) -> None:
+    """Print the guard's time per ordinary article (demo articles, no markup in them)."""
+    from crawler.demo.articles import ARTICLES
+    from crawler.items import Article
+    from crawler.safety import sanitize_article
+
+    articles = [
+        Article(
+            url=f"https://a.example/news/{a.slug}",
+            title=a.title,
+            body="\n\n".join(a.paragraphs),
+            authors=[a.author],
+            section=a.section,
+            tags=list(a.tags),
+            read_also=[{"title": b.title, "url": f"https://a.example/news/{b.slug}"} for b in ARTICLES[:3]],
+            image="https://a.example/img/1.jpg",
+        )
+        for a in ARTICLES
+    ]
+    chars = sum(len(a.body or "") for a in articles) / len(articles)
+    start = time.perf_counter()
+    for _ in range(repeat):
+        for article in articles:
+            sanitize_article(article)
+    per_article = (time.perf_counter() - start) / (repeat * len(articles))
+    print(f"guard: {per_article * 1e6:.1f} µs per article ({len(articles)} demo articles, {chars:.0f} body chars each)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("targets", nargs="*", help=f"targets to run: {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--seconds", type=float, default=60.0, help="time per target (default 60)")
+    parser.add_argument("--cost", action="store_true", help="print the guard's time per ordinary article and stop")
     args = parser.parse_args(argv)
+    if args.cost:
+        guard_cost()
+        return 0
     logging.getLogger("crawler.extract.core").propagate = False  # counted instead (fuzzing.CAUGHT)
     names = args.targets or list(TARGETS)
     unknown = [n for n in names if n not in TARGETS]
