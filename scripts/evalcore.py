@@ -79,7 +79,9 @@ def shingle_prf(truth: str, pred: str, n: int = 4) -> tuple[float, float, float]
 
     def shingles(text: str) -> Counter[tuple[str, ...]]:
         tokens = _TOKEN_RE.findall(_nfc(text))
-        return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+        return Counter(
+            tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
+        )
 
     t, p = shingles(truth), shingles(pred)
     tp = sum((t & p).values())
@@ -199,7 +201,8 @@ def score_fundus(case: Case, out: dict[str, Any]) -> dict[str, float]:
         row["published_same_day"] = float((out.get("published") or "")[:10] == t["publishing_date"][:10])
     if "authors" in t:
         row["authors_exact"] = float(
-            sorted(fold_spaces(a) for a in t["authors"]) == sorted(fold_spaces(a) for a in out.get("authors") or [])
+            sorted(fold_spaces(a) for a in t["authors"])
+            == sorted(fold_spaces(a) for a in out.get("authors") or [])
         )
     if t.get("body"):
         row["body_f1"] = bow_f1(_fundus_body(t), out.get("body") or "")
@@ -251,7 +254,9 @@ def score_own(case: Case, out: dict[str, Any]) -> dict[str, float]:
         "tags": float(sorted(map(fold, exp.get("tags") or [])) == sorted(map(fold, out.get("tags") or []))),
         "read_also": float(_links(exp.get("read_also")) == _links(out.get("read_also"))),
         "related": float(_links(exp.get("related")) == _links(out.get("related"))),
-        "authors": float(list(map(fold, exp.get("authors") or [])) == list(map(fold, out.get("authors") or []))),
+        "authors": float(
+            list(map(fold, exp.get("authors") or [])) == list(map(fold, out.get("authors") or []))
+        ),
         "published": float((exp.get("published") or None) == (out.get("published") or None)),
         "lang": float(exp.get("lang") == out.get("lang")),
     }

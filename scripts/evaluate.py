@@ -76,7 +76,9 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         print(f"{dataset:<8} {'speed ratio (ours/traf.)':<26} {ratio:>9.2f}")
         print(f"{dataset:<8} {'pages':<26} {res['pages']:>9}")
         print("-" * 58)
-    total = {n: sum(r[n]["sec_per_page"] * r["pages"] for r in results.values()) for n in ("ours", "trafilatura")}
+    total = {
+        n: sum(r[n]["sec_per_page"] * r["pages"] for r in results.values()) for n in ("ours", "trafilatura")
+    }
     pages = sum(r["pages"] for r in results.values())
     if pages and total["trafilatura"]:
         ratio = total["ours"] / total["trafilatura"]
@@ -116,13 +118,17 @@ def check(results: dict[str, dict[str, Any]], floors: dict[str, Any]) -> list[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="every 3rd aeb/fundus page (for CI)")
     parser.add_argument("--check", action="store_true", help=f"fail when below the floors in {FLOORS.name}")
     parser.add_argument("--floors", type=Path, default=FLOORS)
     parser.add_argument("--json", type=Path, help="write all figures to this JSON file")
     parser.add_argument("--only", choices=["aeb", "fundus", "own"], action="append")
-    parser.add_argument("--corpus-pages", type=int, default=60, help="own pages built from the corpus (0: none)")
+    parser.add_argument(
+        "--corpus-pages", type=int, default=60, help="own pages built from the corpus (0: none)"
+    )
     parser.add_argument("--shared", type=Path, default=None, help="the shared data folder")
     args = parser.parse_args(argv)
     shared = args.shared or ec.shared_dir(ROOT)

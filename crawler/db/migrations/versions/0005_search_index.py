@@ -32,7 +32,9 @@ _SQLITE_CHANGED = (
     " OR old.tags IS NOT new.tags OR old.authors IS NOT new.authors"
     " OR old.duplicate_of_id IS NOT new.duplicate_of_id OR old.site IS NOT new.site OR old.lang IS NOT new.lang"
 )
-_PG_CHANGED = _SQLITE_CHANGED.replace(" IS NOT ", " IS DISTINCT FROM ").replace("old.", "OLD.").replace("new.", "NEW.")
+_PG_CHANGED = (
+    _SQLITE_CHANGED.replace(" IS NOT ", " IS DISTINCT FROM ").replace("old.", "OLD.").replace("new.", "NEW.")
+)
 
 _SQLITE_DDL = [
     "CREATE VIRTUAL TABLE article_fts USING fts5("
@@ -59,7 +61,8 @@ _PG_DDL = [
     "CREATE INDEX ix_search_index_tsv ON search_index USING gin (tsv)",
     "CREATE FUNCTION search_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "INSERT INTO search_queue (article_id) VALUES (NEW.id); RETURN NULL; END $$",
-    "CREATE TRIGGER search_articles_ai AFTER INSERT ON articles FOR EACH ROW EXECUTE FUNCTION search_enqueue()",
+    "CREATE TRIGGER search_articles_ai AFTER INSERT ON articles FOR EACH ROW "
+    "EXECUTE FUNCTION search_enqueue()",
     f"CREATE TRIGGER search_articles_au AFTER UPDATE ON articles FOR EACH ROW WHEN ({_PG_CHANGED}) "
     "EXECUTE FUNCTION search_enqueue()",
 ]
