@@ -278,3 +278,13 @@ def test_escaped_keywords_are_split_after_decoding() -> None:
         'content="غزة, &lt;img src=x onerror=alert(1)&gt;"', 'content="PG&amp;amp;E, غزة&amp;quot;, AT&amp;amp;T"'
     ).replace('"keywords": [', '"x": [')
     assert extract(page, "https://a.example/news/1").tags == ["PG&E", 'غزة"', "AT&T"]
+
+
+@pytest.mark.parametrize("ref", ["&#27;", "&#1;", "&#x7;", "&#X1B", "&#0;"])
+def test_a_control_character_written_as_a_reference_costs_the_page_nothing_else(ref: str) -> None:
+    # Found by scripts/fuzz.py: lxml decoded &#27; into the tree and the next lxml call
+    # raised, so extract() returned the page without a body.
+    page = f"<html><body><article><h1>عنوان الخبر</h1><p>{PARAGRAPH * 3}{ref}تتمة</p></article></body></html>"
+    article = extract(page, "https://a.example/news/1")
+    assert article.body and "وقال المتحدث" in article.body and "تتمة" in article.body
+    assert printable(article.body) == article.body

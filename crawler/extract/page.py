@@ -194,6 +194,10 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     # lone surrogates (only a str can hold them): they make the text unencodable.
     if _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub("", text)
+    # Nor written as character references (&#27;): lxml decodes them into the tree, where
+    # they make the next lxml call that sets a text raise (found by the fuzzer).
+    if "&#" in text:
+        text = _CONTROL_REF_RE.sub(" ", text)
     if not text.strip():
         return None
     tree = _parse_tree(text)
@@ -211,3 +215,7 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
 
 
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# &#N; / &#xN; for the same C0 controls (not tab, line feed, carriage return).
+_CONTROL_REF_RE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?"
+)
