@@ -245,7 +245,11 @@ def test_the_extractor_returns_no_markup_from_any_source_of_the_page() -> None:
 def test_a_lone_surrogate_costs_the_page_nothing_else(where: str) -> None:
     # Found by the fuzzer: one unencodable character (in a text page, or a "\ud800"
     # escape in JSON-LD) made the whole page fail.
-    ld = json.dumps({"@type": "NewsArticle", "headline": "عنوان \ud800الخبر"}) if where == "json-ld" else "{}"
+    ld = (
+        json.dumps({"@type": "NewsArticle", "headline": "عنوان \ud800الخبر", "articleSection": "\ud800"})
+        if where == "json-ld"
+        else "{}"
+    )
     page = (
         f"<html><head><script type='application/ld+json'>{ld}</script></head><body><article>"
         f"<h1>عنوان الخبر</h1><p>{PARAGRAPH * 3}\ud800</p></article></body></html>"

@@ -177,6 +177,8 @@ def fold(text: str) -> str:
         encoded = text.encode("utf-32-le")
     except UnicodeEncodeError:  # lone surrogates (a JSON-LD "\ud800" escape): not text
         text = _SURROGATE_RE.sub("", text)
+        if not text:
+            return ""
         encoded = text.encode("utf-32-le")
     cp = np.frombuffer(encoded, dtype=np.uint32)
     if int(cp.max()) >= _BMP or slow[cp].any():
