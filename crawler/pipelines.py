@@ -23,6 +23,7 @@ from crawler.dedup.hashing import content_hash
 from crawler.items import Article
 from crawler.perf import add_seconds
 from crawler.recent import RecentSet
+from crawler.safety import sanitize_article
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -40,7 +41,14 @@ def drop(stats: StatsCollector, reason: str, article: Article) -> DropItem:
 
 
 class CleanPipeline:
-    """Tidy text fields to their display form; drop pages that are not articles."""
+    """The last guard before storage (:func:`crawler.safety.sanitize_article`: no markup,
+    controls or terminal escapes in text, only http(s) URLs; each field it had to clean
+    counted as ``crawler/cleaned/<field>``); text fields to their display form; drop
+    pages that are not articles.
+
+    The extractor already returns safe fields, so the counts stay at zero unless an
+    item reached the pipeline some other way or the extractor let something through.
+    """
 
     def __init__(self, crawler: Crawler, min_body_chars: int) -> None:
         self.crawler = crawler
@@ -59,8 +67,14 @@ class CleanPipeline:
             add_seconds(self.stats, "crawler/cpu/clean", time.thread_time() - start)
 
     def _clean(self, item: Article) -> Article:
+        item, changed = sanitize_article(item)
+        for name in changed:
+            self.stats.inc_value(f"crawler/cleaned/{name}")
         if item.content_hash is None:  # not prepared by an extraction worker (crawler.cleaning.prepare)
             item = clean_fields(item)
+        elif changed:  # prepared, but the guard changed it: display form and hash again
+            item = clean_fields(item)
+            item.content_hash = content_hash(item.body)
         if not item.body:
             raise drop(self.stats, "empty_body", item)
         if len(item.body) < self.min_body_chars:

@@ -126,10 +126,14 @@ def emit(records: Iterable[dict[str, Any]], fmt: str, columns: Sequence[str], *,
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
+
+        from crawler.safety import printable
 
         table = Table(title=title, show_lines=False)
         for column in columns:
             table.add_column(column, overflow="fold")
         for record in records:
-            table.add_row(*[_cell(record.get(c)) for c in columns])
+            # Text, not str: stored values are printed literally, never read as rich markup.
+            table.add_row(*[Text(printable(_cell(record.get(c)))) for c in columns])
         Console().print(table)

@@ -27,6 +27,7 @@ from crawler.extract.lang import detect_lang
 from crawler.extract.layout import unwrap_layout_tables
 from crawler.extract.page import Page, parse_page
 from crawler.items import Article
+from crawler.safety import sanitize_article
 from crawler.text.arabic import fold
 
 __all__ = ["extract"]
@@ -51,6 +52,10 @@ def extract(
         # lxml, trafilatura, htmldate and hijridate raise assorted errors on hostile pages;
         # whatever was filled before the error is kept (best effort) and the error is logged.
         log.warning("extraction failed for %s: %s: %s", url, type(exc).__name__, exc)
+    # Stored text is text: no markup, controls or terminal escapes, only http(s) URLs.
+    article, changed = sanitize_article(article)
+    if changed:
+        log.debug("markup or unsafe URLs removed from %s of %s", ", ".join(changed), url)
     return article
 
 

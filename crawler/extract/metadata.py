@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -122,12 +123,18 @@ def _breadcrumb_section(page: Page) -> str | None:
     return None
 
 
+def _split_keywords(text: str) -> list[str]:
+    """Keywords split on commas and semicolons, entities decoded first: a keyword written
+    «PG&amp;amp;E» (escaped twice) is «PG&E», not «PG&amp» and «E»."""
+    return re.split(r"\s*[,،;؛]\s*", html.unescape(text) if "&" in text else text)
+
+
 def tags(page: Page) -> list[str]:
     raw: list[str] = []
     for item in page.articles:
         kw = item.get("keywords")
         if isinstance(kw, str):
-            raw.extend(re.split(r"\s*[,،;؛]\s*", kw))
+            raw.extend(_split_keywords(kw))
         elif isinstance(kw, list):
             raw.extend(k for k in kw[:100] if isinstance(k, str))
         if raw:
@@ -136,7 +143,7 @@ def tags(page: Page) -> list[str]:
         raw = page.meta_all("article:tag")
     if not raw:
         for value in page.meta_all("news_keywords") or page.meta_all("keywords"):
-            raw.extend(re.split(r"\s*[,،;؛]\s*", value))
+            raw.extend(_split_keywords(value))
     out: list[str] = []
     for t in raw:
         cleaned = _clean(t)

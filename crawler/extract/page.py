@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extract.encoding import decode_html
 from crawler.extract.jsonld import article_items, parse_jsonld
+from crawler.safety import safe_url
 
 __all__ = ["Page", "absolute_http_url", "parse_page"]
 
@@ -43,7 +44,9 @@ _VOID = frozenset(
         "wbr",
     ]
 )
-_SCRIPT_TEXT_LIMIT = 2_000_000
+_SCRIPT_TEXT_LIMIT = 2_000_000  # characters of one JSON-LD script
+_JSONLD_PAGE_LIMIT = 4_000_000  # characters of all JSON-LD scripts of a page
+_JSONLD_MAX_SCRIPTS = 100
 
 
 @dataclass
@@ -81,12 +84,9 @@ def absolute_http_url(href: str | None, base: str | None) -> str | None:
         return None
     try:
         url = urljoin(base or "", href)
-        scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    if scheme not in ("http", "https") or any(c in url for c in '\n\r\t <>"'):
-        return None
-    return url
+    return safe_url(url)
 
 
 def _parser() -> lxml_html.HTMLParser:
@@ -162,13 +162,20 @@ def _collect_meta(tree: Any) -> dict[str, list[str]]:
 
 
 def _collect_jsonld(tree: Any) -> list[dict[str, Any]]:
+    """JSON-LD objects of the page, read within size limits: one script past
+    :data:`_SCRIPT_TEXT_LIMIT` characters is skipped (cut, it would not decode anyway),
+    and the page's scripts together are read up to :data:`_JSONLD_PAGE_LIMIT` characters
+    and :data:`_JSONLD_MAX_SCRIPTS` scripts (the article's own is among the first)."""
     found: list[dict[str, Any]] = []
+    budget, scripts = _JSONLD_PAGE_LIMIT, 0
     for node in tree.iter("script"):
         if (node.get("type") or "").strip().lower() != "application/ld+json":
             continue
         raw = node.text or ""
-        if len(raw) > _SCRIPT_TEXT_LIMIT:
-            raw = raw[:_SCRIPT_TEXT_LIMIT]
+        scripts += 1
+        if len(raw) > min(_SCRIPT_TEXT_LIMIT, budget) or scripts > _JSONLD_MAX_SCRIPTS:
+            continue
+        budget -= len(raw)
         found.extend(parse_jsonld(raw))
     return found
 
@@ -190,9 +197,14 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     if isinstance(html, bytes) and _looks_binary(html):
         return None
     text = decode_html(html, encoding) if isinstance(html, bytes) else html
-    # NUL and other C0 controls make libxml2 stop or raise; they are never text.
+    # NUL and other C0 controls make libxml2 stop or raise; they are never text. Nor are
+    # lone surrogates (only a str can hold them): they make the text unencodable.
     if _CONTROL_RE.search(text):
         text = _CONTROL_RE.sub("", text)
+    # Nor written as character references (&#27;): lxml decodes them into the tree, where
+    # they make the next lxml call that sets a text raise (found by the fuzzer).
+    if "&#" in text:
+        text = _CONTROL_REF_RE.sub(" ", text)
     if not text.strip():
         return None
     tree = _parse_tree(text)
@@ -209,4 +221,8 @@ def parse_page(html: bytes | str, url: str | None = None, encoding: str | None =
     )
 
 
-_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# &#N; / &#xN; for the same C0 controls (not tab, line feed, carriage return).
+_CONTROL_REF_RE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[124-9]|2[0-9]|3[01])(?![0-9])|[xX]0*(?:[0-8bcefBCEF]|1[0-9a-fA-F])(?![0-9a-fA-F]));?"
+)

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from crawler.extract.jsonld import first_text, types_of
 from crawler.extract.page import Page
+from crawler.safety import safe_text
 from crawler.text.arabic import display, fold
 
 __all__ = ["title", "words_key"]
@@ -37,8 +38,6 @@ __all__ = ["title", "words_key"]
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»«/]\s+|\s*[|]\s*|\s+::\s+")
 # «kicker: headline», «kicker - headline», «kicker | headline»: the first separator only.
 _KICKER_RE = re.compile(r"^(.{2,80}?)(?::\s+|\s+[|\-–—/]\s+)(.+)$", re.DOTALL)
-_SCRIPT_RE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-_TAG_RE = re.compile(r"</?[a-zA-Z][^<>]{0,500}>")
 _WORD_RE = re.compile(r"\w+")
 _HEADLINE_CLASS_RE = re.compile(r"title|headline|unwan|onwan", re.I)
 
@@ -47,10 +46,7 @@ def clean_text(text: str | None) -> str | None:
     """Display text of a metadata value: markup and script content removed, spaces tidied."""
     if not text:
         return None
-    text = str(text)
-    if "<" in text:
-        text = _TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text))
-    out = display(" ".join(text.split()))
+    out = display(" ".join(safe_text(str(text)).split()))
     return out or None
 
 

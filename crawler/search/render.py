@@ -1,5 +1,10 @@
 """Terminal tables for ``crawler query``, ``crawler show`` and ``crawler stats`` (rich),
-with Arabic laid out by :mod:`crawler.search.bidi`."""
+with Arabic laid out by :mod:`crawler.search.bidi`.
+
+Stored values are printed literally: every cell is a :class:`rich.text.Text` (a plain
+string would be read as rich markup, so a stored ``[link=...]`` or ``[bold red]`` would
+act), and control characters and terminal escapes are removed first
+(:func:`crawler.safety.printable`; rows stored before that guard may hold them)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from crawler.safety import printable
 from crawler.search.bidi import display_lines, is_rtl, visual
 from crawler.search.results import SearchResult
 
@@ -21,6 +27,7 @@ _FIXED = {"id": 7, "date": 10, "site": 14, "copies": 7}
 
 
 def _cell(text: str, width: int, mode: str, *, max_lines: int, style: str = "", marks: Iterable[str] = ()) -> Text:
+    text = printable(text)
     lines = display_lines(text, width, mode, max_lines)
     cell = Text("\n".join(lines), style=style, justify="right" if is_rtl(text) else "left", no_wrap=True)
     words = [visual(w) if mode == "reorder" and is_rtl(w) else w for w in marks]
@@ -48,7 +55,7 @@ def results_table(results: Sequence[SearchResult], console: Console, mode: str, 
             marked = [r.snippet.text[a:b] for a, b in r.snippet.spans]
             parts.append(_cell(r.snippet.text, text_width, mode, max_lines=3, style="dim", marks=marked))
         copies = f"+{r.copies}" if r.copies else ""
-        table.add_row(str(r.id), _date(r), r.site or "", Group(*parts), copies)
+        table.add_row(Text(str(r.id)), Text(printable(_date(r))), Text(printable(r.site or "")), Group(*parts), copies)
     return table
 
 
@@ -64,7 +71,7 @@ def key_value_table(pairs: Sequence[tuple[str, Any]], console: Console, mode: st
         text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         paragraphs = [p for p in text.split("\n\n") if p.strip()] or [text]
         rendered = [_cell(p, width, mode, max_lines=10_000) for p in paragraphs]
-        table.add_row(key, Group(*[item for p in rendered for item in (p, Text(""))][:-1]))
+        table.add_row(Text(key), Group(*[item for p in rendered for item in (p, Text(""))][:-1]))
     return table
 
 
@@ -91,7 +98,7 @@ def records_table(
         cells = []
         for column in columns:
             text = _short(record.get(column))
-            cells.append(_cell(text, 40, mode, max_lines=1) if is_rtl(text) else Text(text))
+            cells.append(_cell(text, 40, mode, max_lines=1) if is_rtl(text) else Text(printable(text)))
         table.add_row(*cells)
     return table
 

@@ -122,6 +122,8 @@ _SPACES_RE = re.compile(r" [^\S\n]+|[^\S\n ][^\S\n]*")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _LINE_EDGE_SPACES_RE = re.compile(r" \n ?|\n ")
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
 ARABIC_LETTERS_RE = re.compile("[\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff]")
 
 
@@ -171,7 +173,14 @@ def fold(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     table, slow = _fold_table()
-    cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    try:
+        encoded = text.encode("utf-32-le")
+    except UnicodeEncodeError:  # lone surrogates (a JSON-LD "\ud800" escape): not text
+        text = _SURROGATE_RE.sub("", text)
+        if not text:
+            return ""
+        encoded = text.encode("utf-32-le")
+    cp = np.frombuffer(encoded, dtype=np.uint32)
     if int(cp.max()) >= _BMP or slow[cp].any():
         return fold_reference(text)
     out = table[cp]
