@@ -84,9 +84,6 @@ def _worker_init() -> None:
     # Ctrl-C reaches the whole process group: let the crawler shut down gracefully and
     # finish the pages in flight instead of the workers dying under it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from crawler.procmem import tune_malloc
-
-    tune_malloc()  # lxml's large parse buffers go back to the system when a page is done
 
 
 class ExtractionPool:
