@@ -26,6 +26,22 @@ def test_heads_are_the_revisions_nobody_builds_on(tmp_path: Path) -> None:
     assert script_heads(tmp_path) == {"0004"}
 
 
+def test_an_edited_script_is_read_again(tmp_path: Path) -> None:
+    _script(tmp_path, "0001_a.py", "0001", "None")
+    assert script_heads(tmp_path) == {"0001"}
+    _script(tmp_path, "0001_a.py", "0001b", "None")  # same file, new content: not the cached answer
+    assert script_heads(tmp_path) == {"0001b"}
+
+
+def test_heads_are_read_safely_from_many_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = script_heads(VERSIONS)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: script_heads(VERSIONS), range(64)))
+    assert all(r == expected for r in results)
+
+
 def test_a_fresh_database_is_not_at_head_and_an_upgraded_one_is(db_url: str) -> None:
     engine_module._upgraded.clear()
     fresh = make_engine(db_url)

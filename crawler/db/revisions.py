@@ -11,12 +11,20 @@ Alembic as before.
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 __all__ = ["is_at_head", "script_heads"]
+
+# CPython 3.11 keeps the AST constructor's recursion depth per interpreter, not per thread:
+# two threads in ast.parse at once can fail with "SystemError: AST constructor recursion
+# depth mismatch" (seen on CI: a crawl's store thread and a test connecting at the same
+# time). Parses are serialised, and the answer is cached until a script file changes.
+_parse_lock = threading.Lock()
+_heads_cache: dict[tuple[tuple[str, int, int], ...], set[str]] = {}
 
 
 def _assigned(tree: ast.Module, name: str) -> object:
@@ -33,9 +41,18 @@ def _assigned(tree: ast.Module, name: str) -> object:
 
 def script_heads(versions_dir: Path) -> set[str]:
     """The head revision ids of the migration scripts in *versions_dir* (ValueError if unreadable)."""
+    paths = sorted(versions_dir.glob("*.py"))
+    key = tuple((str(p), (st := p.stat()).st_mtime_ns, st.st_size) for p in paths)
+    with _parse_lock:
+        if key not in _heads_cache:
+            _heads_cache[key] = _parse_heads(versions_dir, paths)
+        return set(_heads_cache[key])
+
+
+def _parse_heads(versions_dir: Path, paths: list[Path]) -> set[str]:
     revisions: set[str] = set()
     parents: set[str] = set()
-    for path in sorted(versions_dir.glob("*.py")):
+    for path in paths:
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         revision = _assigned(tree, "revision")
         down = _assigned(tree, "down_revision")
@@ -57,7 +74,7 @@ def is_at_head(engine: Engine, versions_dir: Path) -> bool:
     """True when the database's ``alembic_version`` holds exactly the scripts' heads."""
     try:
         heads = script_heads(versions_dir)
-    except (OSError, SyntaxError, ValueError):
+    except (OSError, SyntaxError, ValueError, SystemError):  # unsure: the caller runs Alembic
         return False
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
