@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.text.encoding import detect_encoding
+from crawler.text.encoding import detect_encoding, header_charset
 
 ARABIC = "<html><body><p>أعلنت الحكومة اليوم عن خطة جديدة لدعم التعليم والصحة في جميع المحافظات.</p></body></html>"
 
@@ -34,3 +34,17 @@ def test_a_site_override_wins() -> None:
 
 def test_ascii_keeps_its_declaration() -> None:
     assert detect_encoding(b"<html>hello</html>", header="iso-8859-1") == "iso8859-1"
+
+
+@pytest.mark.parametrize(
+    ("header", "charset"),
+    [
+        ("text/html; charset=windows-1256", "windows-1256"),
+        ('text/html; charset="UTF-8"; q=1', "UTF-8"),
+        ("text/html;CHARSET = 'iso-8859-6'", "iso-8859-6"),
+        ("application/octet-stream", None),
+        ("", None),
+    ],
+)
+def test_charset_of_a_content_type_header(header: str, charset: str | None) -> None:
+    assert header_charset(header) == charset

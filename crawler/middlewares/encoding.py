@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import re
 from typing import TYPE_CHECKING
 
 from scrapy.http import HtmlResponse, Response, TextResponse
 
-from crawler.text.encoding import detect_encoding
+from crawler.text.encoding import detect_encoding, header_charset
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -16,8 +15,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
 __all__ = ["EncodingFixMiddleware"]
-
-_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([^;\s\"']+)", re.I)
 
 
 class EncodingFixMiddleware:
@@ -41,8 +38,7 @@ class EncodingFixMiddleware:
             return response
         forced = getattr(self.crawler.spider, "forced_encoding", None)
         header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-        m = _CHARSET_RE.search(header)
-        encoding = detect_encoding(response.body, header=m.group(1) if m else None, forced=forced)
+        encoding = detect_encoding(response.body, header=header_charset(header), forced=forced)
         if codecs.lookup(encoding).name == codecs.lookup(response.encoding).name:
             return response
         self.stats.inc_value("crawler/encoding_fixed")

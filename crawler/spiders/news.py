@@ -56,7 +56,7 @@ from crawler.perf import add_seconds
 from crawler.procmem import tune_malloc
 from crawler.reactor import timed_callback
 from crawler.sites import SiteConfig, load_sites, site_for_url
-from crawler.text.encoding import detect_encoding
+from crawler.text.encoding import detect_encoding, header_charset
 from crawler.text.sniff import binary_kind, looks_like_html
 
 if TYPE_CHECKING:
@@ -415,8 +415,7 @@ class NewsSpider(Spider):
         if looks_like_html(response.body):
             self.crawler.stats.inc_value("crawler/sniffed_html")
             header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-            charset = header.split("charset=", 1)[1].split(";")[0].strip() if "charset=" in header else None
-            encoding = detect_encoding(response.body, header=charset, forced=self.forced_encoding)
+            encoding = detect_encoding(response.body, header=header_charset(header), forced=self.forced_encoding)
             return response.replace(cls=HtmlResponse, encoding=encoding)
         self._not_html(response, f"{content_type.decode('latin-1')}, not HTML")
         return None

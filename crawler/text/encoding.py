@@ -16,8 +16,9 @@ import charset_normalizer
 
 from crawler.text.arabic import arabic_ratio
 
-__all__ = ["declared_meta_charset", "detect_encoding"]
+__all__ = ["declared_meta_charset", "detect_encoding", "header_charset"]
 
+_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([^;\s\"']+)", re.I)
 _META_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _SAMPLE = 64 * 1024
 
@@ -29,6 +30,12 @@ def _norm(name: str | None) -> str | None:
         return codecs.lookup(name.strip().strip("\"'")).name
     except LookupError:
         return None
+
+
+def header_charset(content_type: str) -> str | None:
+    """The charset named by a Content-Type header value (``text/html; charset="utf-8"``), as written."""
+    m = _CHARSET_RE.search(content_type)
+    return m.group(1) if m else None
 
 
 def declared_meta_charset(body: bytes) -> str | None:
