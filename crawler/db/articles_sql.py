@@ -24,6 +24,7 @@ __all__ = [
     "copy_group",
     "ids_by_canonical",
     "insert_rows",
+    "links_of",
     "originals_by_hash",
     "parse_iso",
     "row_values",
@@ -182,10 +183,27 @@ def canonical_urls(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     return out
 
 
-def set_duplicate_of(conn: Connection, links: Mapping[int, int | None]) -> None:
+def set_duplicate_of(conn: Connection, links: Mapping[int, tuple[int | None, int | None]]) -> None:
+    """{id: (duplicate_of_id as read, new duplicate_of_id)}: a row changed by another writer
+    since it was read keeps that writer's link (the store's commit-time check then sees it)."""
     if links:
-        stmt = update(_articles).where(_articles.c.id == bindparam("_id")).values(duplicate_of_id=bindparam("_dup"))
-        conn.execute(stmt, [{"_id": i, "_dup": d} for i, d in links.items()])
+        t = _articles
+        stmt = (
+            update(t)
+            .where(t.c.id == bindparam("_id"), t.c.duplicate_of_id.is_not_distinct_from(bindparam("_old")))
+            .values(duplicate_of_id=bindparam("_dup"))
+        )
+        conn.execute(stmt, [{"_id": i, "_old": old, "_dup": d} for i, (old, d) in links.items()])
+
+
+def links_of(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[int | None, str | None]]:
+    """{id: (duplicate_of_id, story_id)} of the stored rows *ids*."""
+    t = _articles
+    query = select(t.c.id, t.c.duplicate_of_id, t.c.story_id).where(t.c.id.in_(bindparam("ids", expanding=True)))
+    out: dict[int, tuple[int | None, str | None]] = {}
+    for chunk in _chunks(sorted(ids)):
+        out.update((int(i), (d, s)) for i, d, s in conn.execute(query, {"ids": chunk}))
+    return out
 
 
 def set_story_ids(conn: Connection, stories: Mapping[int, str]) -> None:

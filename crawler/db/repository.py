@@ -9,24 +9,36 @@ the same story as others (``story_id``): see :mod:`crawler.db.store`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, aliased
 
 from crawler.db import neardup as neardup_sql
 from crawler.db.articles_sql import originals_by_hash, parse_iso
 from crawler.db.models import ArticleRow, ArticleVersion, CrawlRun
-from crawler.db.store import StoreOutcome, store_batch
+from crawler.db.store import StoreConflict, StoreOutcome, store_batch
 from crawler.dedup.config import Dedup
 from crawler.dedup.neardup import Fingerprint
 from crawler.items import Article
 
 __all__ = ["Dedup", "Repository", "StoreOutcome", "parse_iso"]
+
+logger = logging.getLogger(__name__)
+
+# Optimistic attempts of a batch on PostgreSQL before one that takes the index lock first.
+_OPTIMISTIC_ATTEMPTS = 2
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    """PostgreSQL broke a deadlock by failing this transaction (SQLSTATE 40P01): it may be retried.
+    (A batch holding row locks may wait for the index lock while its holder waits for one of them.)"""
+    return getattr(exc.orig, "sqlstate", None) == "40P01"
 
 
 def _now() -> datetime:
@@ -39,6 +51,7 @@ class Repository:
     def __init__(self, engine: Engine, dedup: Dedup | None = None) -> None:
         self.engine = engine
         self.dedup = dedup or Dedup()
+        self.retries = 0  # batches stored again (a conflicting writer); see store_articles
 
     # --- articles: writing ---------------------------------------------------------------
 
@@ -60,13 +73,27 @@ class Repository:
         prints = list(fingerprints) if fingerprints is not None else self.fingerprints(articles)
         if len(prints) != len(articles):
             raise ValueError(f"{len(articles)} articles but {len(prints)} fingerprints")
-        for attempt in (1, 2):
+        # PostgreSQL: resolve without the index lock, take it only to verify before commit
+        # (several crawl processes store in parallel); the last attempt takes it first.
+        # SQLite serialises writers anyway: lock first.
+        optimistic = self.engine.dialect.name == "postgresql"
+        attempts = _OPTIMISTIC_ATTEMPTS + 1 if optimistic else 2
+        for attempt in range(1, attempts + 1):
+            lock_first = not optimistic or attempt == attempts
             try:
                 with self.engine.begin() as conn:
-                    return store_batch(conn, articles, prints, self.dedup)
-            except IntegrityError:
-                if attempt == 2:
+                    return store_batch(conn, articles, prints, self.dedup, lock_first=lock_first)
+            except (IntegrityError, StoreConflict) as exc:
+                # A canonical URL, version or near-duplicate another writer committed meanwhile.
+                self.retries += 1
+                if attempt == attempts:
                     raise
+                logger.debug("storing a batch of %d again: %s", len(articles), exc)
+            except OperationalError as exc:
+                if not optimistic or attempt == attempts or not _is_deadlock(exc):
+                    raise
+                self.retries += 1
+                logger.debug("storing a batch of %d again after a deadlock", len(articles))
         raise AssertionError("unreachable")
 
     def rebuild_index(self, batch: int = 500) -> int:

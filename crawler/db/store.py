@@ -15,7 +15,18 @@ For each article, in batch order:
 
 Set-based: a handful of queries per batch whatever its size (stored URLs, stored
 hashes, index keys, candidate signatures and bodies), one ``executemany`` per table
-written, and the index lock taken once (:meth:`NearDuplicateIndex.batch`).
+written, and the index lock taken once.
+
+Two processes storing near-duplicates at the same time must see each other, so the
+decisions of a batch are serialised by the index lock (:func:`crawler.db.neardup.lock_index`).
+``lock_first=True`` takes it before the look-ups (SQLite, whose writers are serialised
+anyway). ``lock_first=False`` (PostgreSQL) looks up, resolves and writes without it, then
+takes it only to check, before commit, that nothing the batch's decisions read has changed
+meanwhile (:meth:`_Batch.verify`): no article committed since holds one of the batch's
+index keys or content hashes, and the stored rows it read or links to still have the links
+it saw. If something changed, :class:`StoreConflict` is raised and the caller rolls back and
+stores the batch again. Writers then hold the lock for a few index probes and the commit
+instead of the whole batch, and several crawl processes store in parallel.
 """
 
 from __future__ import annotations
@@ -33,7 +44,12 @@ from crawler.dedup.neardup import NO_MATCH, Fingerprint, Match, New, Ref, ref_or
 from crawler.dedup.sources import GroupMember, plan_relink
 from crawler.items import Article
 
-__all__ = ["Dedup", "StoreOutcome", "store_batch"]
+__all__ = ["Dedup", "StoreConflict", "StoreOutcome", "store_batch"]
+
+
+class StoreConflict(Exception):
+    """Another writer committed, while a batch was resolved without the index lock,
+    something that batch's decisions depend on: roll back and store it again."""
 
 
 @dataclass(frozen=True)
@@ -53,14 +69,17 @@ def store_batch(
     dedup: Dedup,
     *,
     timings: dict[str, float] | None = None,
+    lock_first: bool = True,
 ) -> list[StoreOutcome]:
     """Resolve and write *articles* (with their fingerprints) in the caller's transaction.
 
+    *lock_first*: take the index lock before the look-ups; else only to verify before the
+    caller commits (see the module docs; raises :class:`StoreConflict`).
     *timings*, when given, accumulates the seconds spent per phase (lock, prefetch,
-    resolve, write; wall time, and CPU time under "<phase> cpu") for benchmarks.
+    resolve, write, verify; wall time, and CPU time under "<phase> cpu") for benchmarks.
     """
     clock = _Clock(timings)
-    batch = _Batch(conn, articles, prints, dedup)
+    batch = _Batch(conn, articles, prints, dedup, lock=lock_first)
     clock.lap("lock")
     batch.prefetch()
     clock.lap("prefetch")
@@ -68,6 +87,9 @@ def store_batch(
     clock.lap("resolve")
     outcomes = batch.write()
     clock.lap("write")
+    if not lock_first:
+        batch.verify()
+        clock.lap("verify")
     return outcomes
 
 
@@ -96,13 +118,23 @@ class _Pending:
 
 class _Batch:
     def __init__(
-        self, conn: Connection, articles: Sequence[Article], prints: Sequence[Fingerprint], dedup: Dedup
+        self,
+        conn: Connection,
+        articles: Sequence[Article],
+        prints: Sequence[Fingerprint],
+        dedup: Dedup,
+        *,
+        lock: bool = True,
     ) -> None:
         self.conn = conn
         self.articles = articles
         self.prints = prints
         self.dedup = dedup
-        self.lookup = dedup.index.batch(conn)  # takes the index lock until the transaction ends
+        self.lookup = dedup.index.batch(conn, lock=lock)  # with lock: held until the transaction ends
+        # Links of the stored rows the decisions read, as read: id -> duplicate_of_id / story_id.
+        self.read_dup: dict[int, int | None] = {}
+        self.read_story: dict[int, str | None] = {}
+        self.ids: dict[New, int] = {}  # inserted ids of the batch's new rows (after write)
         self.pending: dict[int, _Pending] = {}  # position -> new row
         self.by_hash: dict[str, New] = {}  # content hash -> first new article of the batch with it
         self.moved: dict[int, Ref | None] = {}  # stored article -> its new duplicate_of (re-linked)
@@ -115,6 +147,10 @@ class _Batch:
         self.canonicals = canonicals = [a.canonical_url or a.url for a in self.articles]
         self.existing = q.rows_by_canonical(self.conn, canonicals)
         self.originals = q.originals_by_hash(self.conn, [fp.content_hash for fp in self.prints if fp.content_hash])
+        for stored in self.existing.values():
+            self.read_dup[stored.id], self.read_story[stored.id] = stored.duplicate_of_id, stored.story_id
+        for orig in self.originals.values():
+            self.read_dup[orig.id], self.read_story[orig.id] = None, orig.story_id
         wanted: list[Fingerprint | None] = []
         exclude: list[int | None] = []
         for canonical, fp in zip(canonicals, self.prints, strict=True):
@@ -123,6 +159,9 @@ class _Batch:
             wanted.append(fp if needs or (row is not None and row.content_hash != fp.content_hash) else None)
             exclude.append(row.id if row is not None else None)
         self.lookup.prefetch(wanted, exclude)
+        for ref, entry in self.lookup.entries.items():
+            if isinstance(ref, int):
+                self.read_dup[ref], self.read_story[ref] = entry.duplicate_of, entry.story_id  # type: ignore[assignment]
 
     def resolve(self) -> None:
         seen: dict[str, int] = {}
@@ -218,6 +257,7 @@ class _Batch:
         stored_root = root if isinstance(root, int) else None
         if stored_root is not None:
             for row in q.copy_group(self.conn, stored_root):
+                self.read_dup.setdefault(row.id, row.duplicate_of_id)
                 dup = self.moved.get(row.id, row.duplicate_of_id) if row.id in self.moved else row.duplicate_of_id
                 members[row.id] = GroupMember(row.id, row.site, row.source, dup)
         for p, pending in self.pending.items():
@@ -250,17 +290,48 @@ class _Batch:
             q.insert_rows(conn, [self.pending[p].values for p in order])
             by_url = q.ids_by_canonical(conn, [self.pending[p].values["canonical_url"] for p in order])
             ids = {New(p): by_url[self.pending[p].values["canonical_url"]] for p in order}
+        self.ids = ids
 
         def resolve(ref: Ref | None) -> int | None:
             return ids[ref] if isinstance(ref, New) else ref
 
-        links = {ids[New(p)]: resolve(pend.duplicate_of) for p, pend in self.pending.items()
-                 if isinstance(pend.duplicate_of, New)}  # fmt: skip
-        links.update({article_id: resolve(target) for article_id, target in self.moved.items()})
+        links: dict[int, tuple[int | None, int | None]] = {
+            ids[New(p)]: (None, resolve(pend.duplicate_of)) for p, pend in self.pending.items()
+            if isinstance(pend.duplicate_of, New)
+        }  # fmt: skip
+        links.update({i: (self.read_dup.get(i), resolve(target)) for i, target in self.moved.items()})
         q.set_duplicate_of(conn, links)
         q.set_story_ids(conn, {resolve(ref): story for ref, story in self.story_for.items()})  # type: ignore[misc]
         self.lookup.flush(ids)
         return self._outcomes(resolve)
+
+    def verify(self) -> None:
+        """Take the index lock, then raise :class:`StoreConflict` if another writer committed,
+        since the look-ups, an article this batch's decisions should have seen, or changed the
+        links of a stored row they read (see the module docs). Runs after :meth:`write`."""
+        from crawler.db.neardup import lock_index
+
+        lock_index(self.conn)
+        own = set(self.ids.values()) | {ref for _, ref in self.results.values() if isinstance(ref, int)}
+        if hits := self.lookup.new_hits(own):
+            raise StoreConflict(f"{len(hits)} indexed article(s) committed meanwhile share index keys")
+        new_hashes = [fp.content_hash for pos, fp in enumerate(self.prints) if pos in self.pending and fp.content_hash]
+        for content_hash, row in q.originals_by_hash(self.conn, new_hashes).items():
+            seen = self.originals.get(content_hash)
+            if row.id not in own and (seen is None or seen.id != row.id):
+                raise StoreConflict("an article with the same content was committed meanwhile")
+        moved = {i: (self.ids[t] if isinstance(t, New) else t) for i, t in self.moved.items()}
+        now = q.links_of(self.conn, self.read_dup.keys() | self.read_story.keys())
+        for article_id in self.read_dup.keys() | self.read_story.keys():
+            if article_id not in now:
+                raise StoreConflict(f"article {article_id} was deleted meanwhile")
+            dup, story = now[article_id]
+            if article_id in self.read_dup and dup != moved.get(article_id, self.read_dup[article_id]):
+                raise StoreConflict(f"article {article_id} was re-linked meanwhile")
+            if article_id in self.read_story:
+                expected = self.read_story[article_id] or self.story_for.get(article_id)
+                if story != expected:
+                    raise StoreConflict(f"article {article_id} joined another story meanwhile")
 
     def _outcomes(self, resolve: Any) -> list[StoreOutcome]:
         """Each article's final links (later articles of the batch may have changed them)."""

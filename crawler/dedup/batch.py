@@ -40,6 +40,9 @@ class IndexBatch:
         self._batch_keys: dict[int, list[New]] = defaultdict(list)
         self._adds: list[tuple[Ref, Fingerprint]] = []
         self._removes: list[int] = []
+        # What the prefetch saw, for a commit-time check (:meth:`new_hits`).
+        self.looked_up: set[int] = set()  # the keys looked up
+        self.seen: set[int] = set()  # the indexed articles holding one of them
 
     # --- look-up ----------------------------------------------------------------------
 
@@ -53,8 +56,10 @@ class IndexBatch:
         self.prints = list(prints)
         excluded = list(exclude) + [None] * (len(self.prints) - len(exclude))
         hits_by_key: dict[int, list[int]] = defaultdict(list)
-        for key, article_id in sql.key_hits(self.conn, {k for fp in self.prints if fp for k in fp.keys}):
+        self.looked_up = {k for fp in self.prints if fp for k in fp.keys}
+        for key, article_id in sql.key_hits(self.conn, self.looked_up):
             hits_by_key[key].append(article_id)
+            self.seen.add(article_id)
         wanted: list[list[int]] = []
         for pos, fp in enumerate(self.prints):
             counts = Counter(a for k in (fp.keys if fp else ()) for a in hits_by_key.get(k, ()) if a != excluded[pos])
@@ -165,6 +170,11 @@ class IndexBatch:
             entries.append(sql.IndexEntry(article_id, fp.signature.size, fp.signature.to_bytes(), fp.keys))
         sql.add_entries(self.conn, entries)
         self._adds, self._removes = [], []
+
+    def new_hits(self, own: set[int]) -> set[int]:
+        """Indexed articles holding a key this batch looked up, other than those the prefetch
+        saw and than *own* (the batch's own rows): what other writers committed meanwhile."""
+        return {a for _, a in sql.key_hits(self.conn, self.looked_up)} - self.seen - own
 
     # --- internals --------------------------------------------------------------------
 

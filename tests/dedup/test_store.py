@@ -6,12 +6,14 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.synchronize
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from crawler.api import Database
+from crawler.db import store
 from crawler.db.engine import connect
 from crawler.db.models import ArticleRow, NearDupSignature
 from crawler.db.repository import Dedup, Repository
@@ -238,3 +240,130 @@ def test_a_changed_original_is_compared_by_its_new_body_even_after_being_cached(
     )
     assert late_old.status == "new"  # the original's old body is no longer what it is compared by
     assert late_new.duplicate_of == "https://a.example/18"
+
+
+# --- PostgreSQL: batches resolved without the index lock, verified before commit ----------
+
+
+def _interleave(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> list[bool]:
+    """Run *meanwhile* (another writer, committing) once, after the first batch decided
+    (look-ups done, without the index lock) and before it writes; returns, per
+    verification before commit, whether it passed.
+
+    Callers store one article first: the first batch of a database records the index
+    parameters, and a second writer would wait for that row of ours (in this one thread).
+    """
+    real_write, real_verify = store._Batch.write, store._Batch.verify
+    passed: list[bool] = []
+    pending = [meanwhile]
+
+    def write(batch: store._Batch) -> list[store.StoreOutcome]:
+        if pending:
+            pending.pop()()
+        return real_write(batch)
+
+    def verify(batch: store._Batch) -> None:
+        try:
+            real_verify(batch)
+        except store.StoreConflict:
+            passed.append(False)
+            raise
+        passed.append(True)
+
+    monkeypatch.setattr(store._Batch, "write", write)
+    monkeypatch.setattr(store._Batch, "verify", verify)
+    return passed
+
+
+def test_a_copy_committed_by_another_writer_meanwhile_is_seen_at_commit(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    repo.store_articles([item("https://z.example/1", body(article(30)))])
+    text = body(article(21))
+    # The other writer stores the story while this batch is between its look-ups and its commit.
+    passed = _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/21", text)], None))
+    [outcome] = repo.store_articles([item("https://b.example/21", text + TRAILER, site="site-b")])
+    # Verifying the other writer's own batch ran inside ours and passed; ours conflicted once.
+    assert passed == [True, False, True] and repo.retries == 1
+    assert outcome.status == "duplicate" and outcome.duplicate_of == "https://a.example/21"
+    assert links(repo, "https://b.example/21") == ("https://a.example/21", outcome.story_id)
+
+
+def test_the_same_body_committed_meanwhile_makes_this_one_its_copy(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    repo.store_articles([item("https://z.example/1", body(article(30)))])
+    text = body(article(22))
+    _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/22", text)], None))
+    [outcome] = repo.store_articles([item("https://b.example/22", text)])
+    assert repo.retries == 1
+    assert outcome.status == "duplicate" and outcome.duplicate_of == "https://a.example/22"
+
+
+def test_a_story_member_committed_meanwhile_is_seen_at_commit(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    sents = article(3)
+    repo.store_articles([item("https://a.example/3", body(sents))])
+    rnd = random.Random(33)
+    rewrite_b = body(sents[:6] + [sentence(rnd) for _ in range(6)])
+    rewrite_c = body(sents[:6] + [sentence(rnd) for _ in range(6)])
+    passed = _interleave(
+        monkeypatch, lambda: other.store_articles([item("https://c.example/3", rewrite_c)], None)
+    )
+    [b] = repo.store_articles([item("https://b.example/3", rewrite_b)])
+    assert passed == [True, False, True] and repo.retries == 1
+    assert b.status == "new" and b.story_id is not None
+    assert {links(repo, f"https://{s}.example/3") for s in "abc"} == {(None, b.story_id)}
+
+
+def _relink_meanwhile(postgres_url: str, url: str, **values: object) -> Callable[[], None]:
+    """Another writer changing the links of a stored row and committing."""
+
+    def run() -> None:
+        engine = connect(postgres_url)
+        with engine.begin() as conn:
+            conn.execute(update(ArticleRow).where(ArticleRow.canonical_url == url).values(**values))
+        engine.dispose()
+
+    return run
+
+
+def test_a_story_given_meanwhile_to_a_row_this_batch_joins_is_kept(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository(connect(postgres_url))
+    sents = article(3)
+    repo.store_articles([item("https://a.example/3", body(sents))])  # no story yet
+    rnd = random.Random(33)
+    passed = _interleave(monkeypatch, _relink_meanwhile(postgres_url, "https://a.example/3", story_id="elsewhere"))
+    [b] = repo.store_articles([item("https://b.example/3", body(sents[:6] + [sentence(rnd) for _ in range(6)]))])
+    assert passed == [False, True]  # this batch would have named the story after a.example/3
+    assert b.story_id == "elsewhere" == links(repo, "https://a.example/3")[1]
+
+
+def test_an_original_relinked_meanwhile_is_followed_by_its_new_copy(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = Repository(connect(postgres_url))
+    text = body(article(26))
+    [first] = repo.store_articles([item("https://first.example/26", body(article(27)))])
+    repo.store_articles([item("https://a.example/26", text)])
+    # Another writer makes a.example/26 a copy of first.example/26 (as source-line linking does).
+    passed = _interleave(
+        monkeypatch, _relink_meanwhile(postgres_url, "https://a.example/26", duplicate_of_id=first.article_id)
+    )
+    [copy] = repo.store_articles([item("https://b.example/26", text + TRAILER, site="site-b")])
+    assert passed[0] is False and repo.retries == 1
+    assert copy.status == "duplicate" and copy.duplicate_of == "https://first.example/26"  # the group's root
+
+
+def test_unrelated_batches_of_two_writers_do_not_conflict(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    repo.store_articles([item("https://z.example/1", body(article(30)))])
+    _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/24", body(article(24)))], None))
+    [outcome] = repo.store_articles([item("https://b.example/25", body(article(25)))])
+    assert outcome.status == "new" and repo.retries == 0
