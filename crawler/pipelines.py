@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.asyncio import run_in_thread
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from crawler.cleaning import clean_fields
 from crawler.db.engine import connect
@@ -130,6 +133,8 @@ class StorePipeline:
         flush_seconds: float,
         dry_run: bool,
         dedup: Dedup | None = None,
+        *,
+        wait: bool = False,
     ) -> None:
         self.stats = stats
         self.dedup = dedup
@@ -140,6 +145,10 @@ class StorePipeline:
         self.repo: Repository | None = None
         self.pending: list[Article] = []
         self.pending_since = 0.0
+        # Group commit (CRAWLER_STORE_WAIT): items waiting for their commit, and the writer.
+        self.wait = wait
+        self.group: list[tuple[Article, Deferred[None]]] = []
+        self.writer: Deferred[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -153,6 +162,7 @@ class StorePipeline:
             crawler.settings.getfloat("CRAWLER_STORE_FLUSH_SECONDS"),
             crawler.settings.getbool("CRAWLER_DRY_RUN"),
             dedup_from_settings(crawler.settings),
+            wait=crawler.settings.getbool("CRAWLER_STORE_WAIT"),
         )
 
     async def open_spider(self) -> None:
@@ -160,6 +170,8 @@ class StorePipeline:
         self.repo = Repository(engine, self.dedup)
 
     async def close_spider(self) -> None:
+        if self.writer is not None:
+            await maybe_deferred_to_future(self.writer)
         await self._flush()
         if self.repo is not None:
             self.repo.engine.dispose()
@@ -172,6 +184,8 @@ class StorePipeline:
             item.duplicate_of = dup
             self.stats.inc_value("crawler/articles/" + ("duplicate" if dup else "new"))
             return item
+        if self.wait:
+            return await self._stored(item)
         if not self.pending:
             self.pending_since = time.monotonic()
         self.pending.append(item)
@@ -183,12 +197,41 @@ class StorePipeline:
         if not self.pending or self.repo is None:
             return
         batch, self.pending = self.pending, []
+        await self._write(batch)
+
+    async def _write(self, batch: list[Article]) -> None:
         outcomes, cpu = await run_in_thread(self._store, batch)
         add_seconds(self.stats, "crawler/cpu/store", cpu)
         for article, outcome in zip(batch, outcomes, strict=True):
             article.duplicate_of = outcome.duplicate_of
             article.story_id = outcome.story_id
             self.stats.inc_value(f"crawler/articles/{outcome.status}")
+
+    async def _stored(self, item: Article) -> Article:
+        """Group commit: *item* once its article is committed. One writer at a time writes
+        what has arrived (up to a batch); what arrives meanwhile forms the next batch, so
+        that under load articles share transactions and no item is held for a timer."""
+        done: Deferred[None] = Deferred()
+        self.group.append((item, done))
+        if self.writer is None:
+            self.writer = deferred_from_coro(self._write_groups())
+        await maybe_deferred_to_future(done)
+        return item
+
+    async def _write_groups(self) -> None:
+        try:
+            while self.group:
+                batch, self.group = self.group[: self.batch_size], self.group[self.batch_size :]
+                try:
+                    await self._write([article for article, _ in batch])
+                except Exception as exc:  # each waiting item fails with it (logged by Scrapy)
+                    for _, done in batch:
+                        done.errback(Failure(exc))
+                    continue
+                for _, done in batch:
+                    done.callback(None)
+        finally:
+            self.writer = None
 
     def _store(self, batch: list[Article]) -> tuple[list[StoreOutcome], float]:
         """Runs in a thread: the outcomes, and the CPU seconds this thread spent on them."""

@@ -20,6 +20,10 @@ CRAWLER_SITES = os.environ.get("CRAWLER_SITES", "")
 CRAWLER_STORE_BATCH_SIZE = int(os.environ.get("CRAWLER_STORE_BATCH_SIZE", "50"))
 #: Seconds an unfilled batch may wait before it is written anyway.
 CRAWLER_STORE_FLUSH_SECONDS = float(os.environ.get("CRAWLER_STORE_FLUSH_SECONDS", "5"))
+#: Hold each item until its article is committed (group commit: the articles that arrive
+#: while a batch is being written form the next batch). ``crawler worker`` turns it on, so
+#: a request's lease is acked only once its article is stored.
+CRAWLER_STORE_WAIT = os.environ.get("CRAWLER_STORE_WAIT", "0").lower() in ("1", "true", "yes")
 #: Pages whose extracted body is shorter than this (characters) are dropped as "not an article".
 CRAWLER_MIN_BODY_CHARS = int(os.environ.get("CRAWLER_MIN_BODY_CHARS", "150"))
 #: Listing pages (pagination hops) followed from each start URL, per run.

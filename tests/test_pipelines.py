@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,7 +13,7 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.items import Article
-from crawler.pipelines import CleanPipeline, DedupPipeline, StorePipeline
+from crawler.pipelines import CleanPipeline, DedupPipeline, StoreOutcome, StorePipeline
 
 BODY = "أعلنت الحكومة اليوم عن خطة جديدة لدعم التعليم في جميع المحافظات. " * 5
 OTHER_BODY = "افتتحت البلدية حديقة عامة جديدة في وسط المدينة بمساحة عشرة آلاف متر مربع. " * 5
@@ -114,3 +115,65 @@ def test_pipelines_count_their_cpu_seconds() -> None:
     assert isinstance(st.get_value("crawler/cpu/dedup"), float)
     _, cst = clean(Article(url="u", title="t", body=BODY, lang="ar"))
     assert isinstance(cst.get_value("crawler/cpu/clean"), float)
+
+
+def test_store_wait_returns_each_item_once_committed_and_groups_what_arrives_meanwhile(sqlite_url: str) -> None:
+    st = stats()
+    pipeline = StorePipeline(st, sqlite_url, batch_size=50, flush_seconds=60, dry_run=False, wait=True)  # type: ignore[arg-type]
+    batches: list[int] = []
+    release = threading.Event()
+
+    async def scenario() -> None:
+        await pipeline.open_spider()
+        assert pipeline.repo is not None
+        real_store = pipeline.repo.store_articles
+
+        def store_articles(batch: list[Article]) -> list[StoreOutcome]:
+            batches.append(len(batch))
+            if len(batches) == 1:
+                assert release.wait(10)  # the first transaction is slow
+            return real_store(batch)
+
+        pipeline.repo.store_articles = store_articles  # type: ignore[method-assign,assignment]
+        bodies = [BODY, OTHER_BODY, BODY + " زيادة", OTHER_BODY + " زيادة", BODY + " أخرى"]
+        items = [
+            Article(
+                url=f"https://a.com/{i}", canonical_url=f"https://a.com/{i}", title="t", body=b, content_hash=f"h{i}"
+            )
+            for i, b in enumerate(bodies)
+        ]
+        first = asyncio.ensure_future(pipeline.process_item(items[0]))
+        await asyncio.sleep(0.1)
+        rest = [asyncio.ensure_future(pipeline.process_item(i)) for i in items[1:]]
+        await asyncio.sleep(0.1)
+        assert batches == [1] and not first.done() and not any(r.done() for r in rest)  # held until committed
+        release.set()
+        done = await asyncio.gather(first, *rest)
+        # The four that arrived while the first was written share the next transaction.
+        assert [d.url for d in done] == [i.url for i in items]
+        assert batches == [1, 4]
+        assert pipeline.repo.count_articles() == 5
+        assert pipeline.writer is None and not pipeline.group
+        await pipeline.close_spider()
+
+    asyncio.run(scenario())
+
+
+def test_store_wait_fails_every_item_of_a_batch_the_database_refused(sqlite_url: str) -> None:
+    pipeline = StorePipeline(stats(), sqlite_url, batch_size=50, flush_seconds=60, dry_run=False, wait=True)  # type: ignore[arg-type]
+
+    async def scenario() -> None:
+        await pipeline.open_spider()
+        assert pipeline.repo is not None
+
+        def refuse(batch: list[Article]) -> list[StoreOutcome]:
+            raise RuntimeError("database went away")
+
+        pipeline.repo.store_articles = refuse  # type: ignore[method-assign,assignment]
+        items = [Article(url=f"https://a.com/{i}", title="t", body=BODY, content_hash=f"h{i}") for i in range(3)]
+        results = await asyncio.gather(*(pipeline.process_item(i) for i in items), return_exceptions=True)
+        assert [str(r) for r in results] == ["database went away"] * 3
+        assert pipeline.writer is None
+        await pipeline.close_spider()
+
+    asyncio.run(scenario())

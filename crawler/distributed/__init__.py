@@ -26,9 +26,9 @@ __all__ = ["apply_worker_settings"]
 #: Scrapy settings of a worker process, on top of the project's.
 WORKER_SETTINGS: dict[str, object] = {
     "SCHEDULER": "crawler.distributed.scheduler.LeasedScheduler",
-    # A lease is acked when the engine is done with its request; with a batch of one, the
-    # article is stored by then, so a killed worker loses nothing it acked.
-    "CRAWLER_STORE_BATCH_SIZE": 1,
+    # A lease is acked when the engine is done with its request; items wait for their
+    # article's commit (group commit), so a killed worker loses nothing it acked.
+    "CRAWLER_STORE_WAIT": True,
     # Responses waiting for extraction are leased requests a killed worker would leave to
     # the others after the lease expires: keep that backlog short.
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 1_000_000,

@@ -311,9 +311,7 @@ def test_a_story_member_committed_meanwhile_is_seen_at_commit(
     rnd = random.Random(33)
     rewrite_b = body(sents[:6] + [sentence(rnd) for _ in range(6)])
     rewrite_c = body(sents[:6] + [sentence(rnd) for _ in range(6)])
-    passed = _interleave(
-        monkeypatch, lambda: other.store_articles([item("https://c.example/3", rewrite_c)], None)
-    )
+    passed = _interleave(monkeypatch, lambda: other.store_articles([item("https://c.example/3", rewrite_c)], None))
     [b] = repo.store_articles([item("https://b.example/3", rewrite_b)])
     assert passed == [True, False, True] and repo.retries == 1
     assert b.status == "new" and b.story_id is not None
