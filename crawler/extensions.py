@@ -10,18 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.extensions.memusage import MemoryUsage
 from scrapy.utils.asyncio import run_in_thread
 
 from crawler.db.engine import connect
 from crawler.db.history import RunHistory
 from crawler.db.repository import Repository
 from crawler.outcome import exit_code, run_status
+from crawler.procmem import anon_rss_bytes
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 
-__all__ = ["FirstErrorHandler", "RunRecorder", "run_mode", "run_values"]
+__all__ = ["AnonMemoryUsage", "FirstErrorHandler", "RunRecorder", "run_mode", "run_values"]
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,23 @@ class FirstErrorHandler(logging.Handler):
             if record.exc_info and record.exc_info[1] is not None:
                 message += f" ({type(record.exc_info[1]).__name__}: {record.exc_info[1]})"
             self.first = message.strip().splitlines()[0][:500] if message.strip() else None
+
+
+class AnonMemoryUsage(MemoryUsage):
+    """Scrapy's memory bound (``MEMUSAGE_LIMIT_MB`` = ``CRAWLER_MAX_MEMORY_MB``, checked
+    every ``MEMUSAGE_CHECK_INTERVAL_SECONDS``) against the process's anonymous memory
+    (``RssAnon``) instead of its peak RSS.
+
+    The RSS also counts file pages mapped in: the near-duplicate look-ups read a SQLite
+    database through a memory map (``crawler.db.engine.map_for_lookups``), whose resident
+    pages are the OS page cache, reclaimable at any time, and would otherwise stop a crawl
+    against a large database for memory it does not own. Where ``/proc`` does not give
+    ``RssAnon``, Scrapy's own measure (peak RSS) is used.
+    """
+
+    def get_virtual_size(self) -> int:
+        anon = anon_rss_bytes()
+        return super().get_virtual_size() if anon is None else anon
 
 
 def run_values(

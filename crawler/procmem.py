@@ -24,6 +24,7 @@ from pathlib import Path
 __all__ = [
     "MemorySample",
     "TreeSampler",
+    "anon_rss_bytes",
     "descendants",
     "parse_cpu_ticks",
     "parse_ppid",
@@ -33,6 +34,24 @@ __all__ = [
 ]
 
 PROC = Path("/proc")
+
+
+def anon_rss_bytes(status: Path = PROC / "self" / "status") -> int | None:
+    """This process's anonymous resident memory (``RssAnon``: heap, stacks, private maps) in
+    bytes, or None where the kernel does not say (not Linux, or before 4.5).
+
+    Unlike the RSS, it leaves out file pages mapped in (``RssFile``: a memory-mapped
+    database, shared libraries), which are the OS page cache and can be dropped at any
+    time: it is the memory that can run the machine out of memory.
+    """
+    try:
+        text = status.read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("RssAnon:"):
+            return int(line.split()[1]) * 1024
+    return None
 
 
 def parse_ppid(stat_text: str) -> int | None:

@@ -133,8 +133,9 @@ CRAWLER_MAX_REDIRECTS = int(_env_number("CRAWLER_MAX_REDIRECTS", "5", int))
 #: Articles extracted per site per run; further article pages are not fetched
 #: (``crawler/skipped/max_items``). 0 means no limit.
 CRAWLER_MAX_ITEMS = int(_env_number("CRAWLER_MAX_ITEMS", "5000", int))
-#: Memory (MB, peak resident size of the crawl process) at which the run stops cleanly: it
-#: ends early with finish reason ``memusage_exceeded`` (exit code 1). 0 means no limit.
+#: Memory (MB, anonymous resident memory of the crawl process, ``RssAnon``: file pages such
+#: as the memory-mapped database do not count) at which the run stops cleanly: it ends
+#: early with finish reason ``memusage_exceeded`` (exit code 1). 0 means no limit.
 CRAWLER_MAX_MEMORY_MB = int(_env_number("CRAWLER_MAX_MEMORY_MB", "1536", int))
 
 # --- throughput (issue 9) ---------------------------------------------------------------------
@@ -276,6 +277,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    "scrapy.extensions.memusage.MemoryUsage": None,  # replaced: the bound reads RssAnon, not the peak RSS
+    "crawler.extensions.AnonMemoryUsage": 0,
     "crawler.perf.CpuStats": 400,  # before RunRecorder: its figures go into the run row
     "crawler.reactor.ReactorMonitor": 300,  # before RunRecorder: the stall goes into the run row
     "crawler.extensions.RunRecorder": 500,

@@ -209,6 +209,26 @@ def test_runs_stopped_by_a_bound_end_early_and_say_which(reason: str, words: str
     assert why is not None and why.startswith("ended early") and words in why
 
 
+def test_the_memory_bound_reads_anonymous_memory_not_the_peak_rss(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import build_component_list
+    from scrapy.utils.test import get_crawler
+
+    from crawler import extensions
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    enabled = build_component_list(settings.getwithbase("EXTENSIONS"))
+    assert "crawler.extensions.AnonMemoryUsage" in enabled
+    assert "scrapy.extensions.memusage.MemoryUsage" not in enabled  # it would read the peak RSS
+    bound = extensions.AnonMemoryUsage.from_crawler(get_crawler(settings_dict={"MEMUSAGE_LIMIT_MB": 100}))
+    assert bound.limit == 100 * MIB
+    monkeypatch.setattr(extensions, "anon_rss_bytes", lambda: 101 * MIB)
+    assert bound.get_virtual_size() == 101 * MIB  # past the bound, whatever the RSS
+    monkeypatch.setattr(extensions, "anon_rss_bytes", lambda: None)  # no RssAnon: Scrapy's peak RSS
+    assert bound.get_virtual_size() == extensions.MemoryUsage.get_virtual_size(bound) > 0
+
+
 # --- reactor measures ------------------------------------------------------------------------------
 
 

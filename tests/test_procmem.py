@@ -84,3 +84,32 @@ def test_tune_malloc_fixes_the_mmap_threshold_on_glibc() -> None:
         pytest.skip("mallopt is glibc's")
     assert tune_malloc() is True
     assert tune_malloc() is True  # idempotent
+
+
+def test_anonymous_memory_leaves_mapped_file_pages_out(tmp_path: Path) -> None:
+    import mmap
+
+    size = 64 << 20
+    path = tmp_path / "mapped.bin"
+    path.write_bytes(b"\x01" * size)
+    before = procmem.anon_rss_bytes()
+    assert before is not None and before > 0
+    rss_before = procmem.read_memory(os.getpid())[0]
+    with path.open("rb") as f, mmap.mmap(f.fileno(), size, access=mmap.ACCESS_READ) as mapped:
+        assert sum(mapped[i] for i in range(0, size, 4096)) == size // 4096  # every page touched
+        rss_mapped = procmem.read_memory(os.getpid())[0]
+        anon_mapped = procmem.anon_rss_bytes()
+    assert rss_mapped - rss_before > size * 3 // 4  # the RSS counts the mapped file...
+    assert anon_mapped is not None and anon_mapped - before < size // 4  # ...RssAnon does not
+    block = b"\x02" * size  # this process's own memory
+    grown = procmem.anon_rss_bytes()
+    assert grown is not None and grown - before > size * 3 // 4 and block[-1] == 2
+
+
+def test_anonymous_memory_is_none_where_the_kernel_does_not_say(tmp_path: Path) -> None:
+    status = tmp_path / "status"
+    status.write_text("Name:\tpython\nVmRSS:\t  2048 kB\n")
+    assert procmem.anon_rss_bytes(status) is None
+    status.write_text("VmRSS:\t  2048 kB\nRssAnon:\t  1024 kB\nRssFile:\t  1024 kB\n")
+    assert procmem.anon_rss_bytes(status) == 1024 * 1024
+    assert procmem.anon_rss_bytes(tmp_path / "missing") is None

@@ -15,24 +15,32 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from crawler.exceptions import DatabaseError
 
-__all__ = ["MIGRATIONS_DIR", "connect", "make_engine", "redact", "upgrade"]
+__all__ = ["MIGRATIONS_DIR", "connect", "make_engine", "map_for_lookups", "redact", "upgrade"]
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _PG_MIGRATION_LOCK = 0x63726177  # any fixed key: serialises schema upgrades
-# No memory map: its resident file pages count in the process's RSS, so reading a large
-# database through it looked like gigabytes of memory (an export of 500,000 articles peaked
-# at 2.2 GB RSS) and would trip the crawl's own memory bound (CRAWLER_MAX_MEMORY_MB, which
-# Scrapy checks against the peak RSS). Reads go through SQLite's page cache below instead.
+# No memory map by default: its resident file pages count in the process's RSS, so reading a
+# large database through it looks like gigabytes of memory (an export of 500,000 articles
+# peaked at 2.2 GB RSS). Reads go through SQLite's page cache below instead.
 SQLITE_MMAP_BYTES = 0
 SQLITE_CACHE_KIB = 65_536
+# ... except on the connections that look up the near-duplicate index (map_for_lookups):
+# its key probes land on random pages of a table that outgrows any cache (21 keys per
+# article), and reading them in place instead of copying them into the page cache makes a
+# look-up at 1M stored articles markedly cheaper (docs/dedup.md, Growth). The mapped pages
+# are the OS page cache (RssFile), not the process's own memory: the crawl's memory bound
+# reads RssAnon (crawler.extensions.AnonMemoryUsage). 2 GiB - 64 KiB is the largest map
+# SQLite's default build allows (SQLITE_MAX_MMAP_SIZE; larger values are clamped); pages
+# beyond it in a larger file are read through the page cache as before.
+SQLITE_LOOKUP_MMAP_BYTES = 0x7FFF0000
 
 _upgraded: set[str] = set()
 _upgrade_lock = threading.Lock()
@@ -58,6 +66,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.close()
+
+
+def map_for_lookups(conn: Connection) -> None:
+    """Read a SQLite database through a memory map on this connection from now on (once per
+    DBAPI connection; other databases: nothing). For the near-duplicate look-ups only:
+    exports and queries keep no map (see SQLITE_LOOKUP_MMAP_BYTES)."""
+    if conn.dialect.name != "sqlite" or conn.info.get("crawler_mmap"):
+        return
+    conn.exec_driver_sql(f"PRAGMA mmap_size={SQLITE_LOOKUP_MMAP_BYTES}")
+    conn.info["crawler_mmap"] = True
 
 
 def make_engine(url: str) -> Engine:

@@ -32,6 +32,7 @@ __all__ = [
     "key_hits",
     "lock_index",
     "remove_entries",
+    "signature_rows",
 ]
 
 # Any fixed number: the PostgreSQL advisory lock that serialises index decisions.
@@ -55,11 +56,9 @@ class IndexParams:
 
 @dataclass(frozen=True)
 class CandidateRow:
-    """An indexed article: its signature and what linking needs to know of its row."""
+    """What linking needs to know of a candidate's article row."""
 
     article_id: int
-    size: int
-    signature: bytes
     duplicate_of_id: int | None
     story_id: str | None
     canonical_url: str
@@ -130,29 +129,41 @@ def key_hits(conn: Connection, keys: Iterable[int]) -> list[tuple[int, int]]:
     return [(int(k), int(a)) for k, a in rows]
 
 
-def candidate_rows(conn: Connection, ids: Iterable[int]) -> list[CandidateRow]:
-    """Stored signatures of *ids*, with the articles' links, URL, site and source line."""
-    query = (
-        select(
-            _signatures.c.article_id,
-            _signatures.c.size,
-            _signatures.c.signature,
-            _articles.c.duplicate_of_id,
-            _articles.c.story_id,
-            _articles.c.canonical_url,
-            _articles.c.site,
-            _articles.c.source,
-        )
-        .join(_articles, _articles.c.id == _signatures.c.article_id)
-        .where(_signatures.c.article_id.in_(bindparam("ids", expanding=True)))
-    )
-    rows: list[CandidateRow] = []
-    for chunk in _chunks(sorted(set(ids))):
-        rows.extend(
-            CandidateRow(int(a), int(s), bytes(sig), d, st, url, site, src)
-            for a, s, sig, d, st, url, site, src in conn.execute(query, {"ids": chunk})
-        )
+def _by_ids(conn: Connection, columns: str, table: str, id_column: str, ids: Iterable[int]) -> list[Any]:
+    """``SELECT columns FROM table WHERE id_column IN ids``, the ids as one parameter (a JSON
+    array on SQLite, an array on PostgreSQL; see :func:`key_hits`), in id order."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    if conn.dialect.name == "postgresql":
+        sql_text = f"SELECT {columns} FROM {table} WHERE {id_column} = ANY(%s)"
+        return list(conn.exec_driver_sql(sql_text, (wanted,)))
+    if conn.dialect.name == "sqlite":
+        sql_text = f"SELECT {columns} FROM {table} WHERE {id_column} IN (SELECT value FROM json_each(?))"
+        return list(conn.exec_driver_sql(sql_text, (json.dumps(wanted),)))
+    rows: list[Any] = []
+    for chunk in _chunks(wanted):
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        sql_text = f"SELECT {columns} FROM {table} WHERE {id_column} IN ({marks})"
+        rows.extend(conn.execute(text(sql_text), {f"i{n}": v for n, v in enumerate(chunk)}))
     return rows
+
+
+def signature_rows(conn: Connection, ids: Iterable[int]) -> list[tuple[int, int, bytes]]:
+    """(article_id, size, signature) of the indexed articles among *ids*.
+
+    Only the signature table is read: most articles sharing a key with an incoming one
+    are rejected on their signature, and need nothing else (:func:`candidate_rows`).
+    """
+    rows = _by_ids(conn, "article_id, size, signature", "near_dup_signatures", "article_id", ids)
+    return [(int(a), int(s), bytes(sig)) for a, s, sig in rows]
+
+
+def candidate_rows(conn: Connection, ids: Iterable[int]) -> list[CandidateRow]:
+    """What linking needs of the articles *ids* (those that passed the signature pre-filter):
+    their links, URL, site and source line."""
+    rows = _by_ids(conn, "id, duplicate_of_id, story_id, canonical_url, site, source", "articles", "id", ids)
+    return [CandidateRow(int(a), d, st, url, site, src) for a, d, st, url, site, src in rows]
 
 
 def article_bodies(conn: Connection, ids: Iterable[int]) -> dict[int, str]:

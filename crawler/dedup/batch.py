@@ -64,21 +64,37 @@ class IndexBatch:
         for pos, fp in enumerate(self.prints):
             counts = Counter(a for k in (fp.keys if fp else ()) for a in hits_by_key.get(k, ()) if a != excluded[pos])
             wanted.append([a for a, _ in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[: index.max_candidates]])
-        for row in sql.candidate_rows(self.conn, {a for ids in wanted for a in ids}):
+        # The signatures of every article sharing a key, pre-filtered together (one array
+        # operation per batch); the rows of those that pass only (at a large index, most
+        # sharers are chance collisions).
+        sharers = sql.signature_rows(self.conn, set().union(*wanted))
+        column = {a: n for n, (a, _, _) in enumerate(sharers)}
+        pairs = [(pos, column[a]) for pos, ids in enumerate(wanted) for a in ids if a in column]
+        passed: list[list[tuple[int, Candidate]]] = [[] for _ in wanted]
+        if pairs:
+            values = np.frombuffer(b"".join(sig for _, _, sig in sharers), dtype="<u4").reshape(len(sharers), -1)
+            sizes = np.array([size for _, size, _ in sharers])
+            mine = np.stack([fp.signature.values if fp else values[0] for fp in self.prints])
+            my_sizes = np.array([fp.signature.size if fp else 0 for fp in self.prints])
+            at, col = np.array(pairs).T
+            keep = index.prefilter(np.count_nonzero(mine[at] == values[col], axis=1), my_sizes[at], sizes[col])
+            for pos, n in zip(at[keep].tolist(), col[keep].tolist(), strict=True):
+                a, size, sig = sharers[n]
+                fp = self.prints[pos]
+                scored = index.estimate(fp.signature, Entry(a, Signature.from_bytes(sig, size), "")) if fp else None
+                if scored is not None:
+                    passed[pos].append((a, scored))
+        signatures = {a: s.entry.signature for found in passed for a, s in found}
+        for row in sql.candidate_rows(self.conn, signatures):
             self.entries[row.article_id] = Entry(
-                row.article_id,
-                Signature.from_bytes(row.signature, row.size),
-                row.canonical_url,
-                row.site,
-                row.source,
-                row.duplicate_of_id,
-                row.story_id,
-            )
+                row.article_id, signatures[row.article_id], row.canonical_url, row.site, row.source,
+                row.duplicate_of_id, row.story_id,
+            )  # fmt: skip
         self._stored = []
-        for pos, ids in enumerate(wanted):
-            fp = self.prints[pos]
-            scored = [index.estimate(fp.signature, self.entries[a]) for a in ids if fp and a in self.entries]
-            self._stored.append([s for s in scored if s is not None])
+        for found in passed:
+            for a, s in found:
+                s.entry = self.entries.get(a, s.entry)  # one entry per article: its shingles are read once
+            self._stored.append([s for a, s in found if a in self.entries])
         if index.exact:
             self._measure_stored()
 

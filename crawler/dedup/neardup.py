@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from crawler.db import neardup as sql
+from crawler.db.engine import map_for_lookups
 from crawler.dedup.hashing import folded_hash
 from crawler.dedup.minhash import Shingler, Signature, band_keys_many, jaccard, lead_key, word_hashes_many
 from crawler.dedup.records import NO_MATCH, Candidate, Entry, Fingerprint, Match, New, Ref, ref_order, story_id_for
@@ -205,6 +206,22 @@ class NearDuplicateIndex:
             return scored
         return None
 
+    def prefilter(self, equal: np.ndarray, mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+        """:meth:`estimate`'s decision for many pairs at once: which may be a story or a copy.
+
+        *equal*: equal signature values of each pair; *mine*, *theirs*: the two bodies'
+        shingle counts. The same arithmetic as :meth:`estimate` (float64), so the two agree.
+        """
+        mine, theirs = np.asarray(mine, dtype=np.int64), np.asarray(theirs, dtype=np.int64)
+        j = np.where((mine > 0) & (theirs > 0), np.asarray(equal) / self.shingler.num_perm, 0.0)
+        small, large = np.minimum(mine, theirs), np.maximum(mine, theirs)
+        shared = j * (mine + theirs) / (1 + j)
+        containment = np.where(small > 0, np.minimum(1.0, shared / np.maximum(small, 1)), 0.0)
+        sizes_ok = (small >= self.min_containment_shingles) & (small >= self.min_size_ratio * large)
+        story = j >= self.story_threshold - _ESTIMATE_MARGIN
+        copy = (containment >= self.containment_threshold - 2 * _ESTIMATE_MARGIN) & sizes_ok
+        return np.asarray(story | copy)
+
     def measure(self, scored: Candidate, mine: np.ndarray, theirs: np.ndarray) -> None:
         """Replace the estimates of *scored* by exact measures over the two shingle sets."""
         scored.jaccard, scored.containment = jaccard(mine, theirs)
@@ -257,9 +274,12 @@ class NearDuplicateIndex:
 
         With *lock* (the store step), the index lock is held until the transaction ends,
         so that two processes storing near-duplicates at the same time see each other.
+        A SQLite connection reads the database through a memory map from then on
+        (:func:`crawler.db.engine.map_for_lookups`).
         """
         from crawler.dedup.batch import IndexBatch
 
+        map_for_lookups(conn)
         self.check_params(conn)
         if lock:
             sql.lock_index(conn)

@@ -4,15 +4,18 @@ parameters it refuses."""
 from __future__ import annotations
 
 import pickle
+import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from sqlalchemy.engine import Engine
 
-from crawler.db.engine import connect
-from crawler.dedup.minhash import Shingler, jaccard, word_hashes
-from crawler.dedup.neardup import NearDuplicateConfigError, NearDuplicateIndex, New
+from crawler.db import neardup as sql
+from crawler.db.engine import SQLITE_LOOKUP_MMAP_BYTES, connect
+from crawler.dedup.minhash import Shingler, Signature, jaccard, word_hashes
+from crawler.dedup.neardup import Entry, NearDuplicateConfigError, NearDuplicateIndex, New
 from crawler.text.arabic import fold
 
 from .arabic_text import article, body
@@ -107,3 +110,64 @@ def test_fingerprints_of_a_batch_equal_those_of_each_body(chunk: int | None, mon
         assert fp.signature.size == alone.signature.size
         assert np.array_equal(fp.signature.values, alone.signature.values)
         assert np.array_equal(fp.shingles, index.shingles(fold(text or "")))
+
+
+def test_the_batch_prefilter_agrees_with_the_estimate_of_each_pair() -> None:
+    rng = np.random.default_rng(5)
+    for index in (NearDuplicateIndex(), NearDuplicateIndex(copy_threshold=0.8, story_threshold=0.5, min_size_ratio=0)):
+        num_perm = index.shingler.num_perm
+        base = np.arange(num_perm, dtype=np.uint32)
+        cases = [(int(e), int(a), int(b)) for e, a, b in rng.integers(0, [num_perm + 1, 400, 400], size=(3000, 3))]
+        cases += [(num_perm, 0, 50), (10, 20, 100), (18, 20, 100), (40, 1, 1)]  # empty, edges of the size rules
+        equal, mine, theirs = (np.array(c) for c in zip(*cases, strict=True))
+        batch = index.prefilter(equal, mine, theirs)
+        for (e, a, b), passed in zip(cases, batch.tolist(), strict=True):
+            other = base.copy()
+            other[e:] += 1000  # e equal values
+            single = index.estimate(Signature(base, a), Entry(1, Signature(other, b), ""))
+            assert passed == (single is not None), (e, a, b)
+        assert 0 < batch.sum() < len(cases)  # both outcomes were tried
+
+
+def test_only_candidates_that_pass_the_prefilter_have_their_article_rows_read(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = NearDuplicateIndex()
+    original = body(article(21, sentences=30))
+    opening = " ".join(original.split()[:30])
+    rnd = random.Random(22)
+    words = ("".join(rnd.choice("ابتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(6)) for _ in range(300))
+    other = opening + "\n\n" + " ".join(words)  # shares the opening-words key only
+    assert (
+        index.estimate(index.fingerprint(other).signature, Entry(1, index.fingerprint(original).signature, "")) is None
+    )
+    with engine.begin() as conn:
+        ids = [insert_article(conn, f"https://a.example/{n}", text) for n, text in enumerate((original, other))]
+        index.add_stored(conn, list(zip(ids, index.fingerprints([original, other]), strict=True)))
+    incoming = index.fingerprint(original + "\n\nالمصدر: وكالة الأنباء")
+    assert set(incoming.keys) & set(index.fingerprint(other).keys)  # a key sharer, to be rejected
+    read: list[set[int]] = []
+    candidate_rows = sql.candidate_rows
+    monkeypatch.setattr(
+        sql, "candidate_rows", lambda conn, wanted: read.append(set(wanted)) or candidate_rows(conn, wanted)
+    )
+    with engine.connect() as conn:
+        lookup = index.batch(conn, lock=False)
+        lookup.prefetch([incoming])
+        match = lookup.match(0)
+    assert match.kind == "copy" and match.target == ids[0] and match.target_url == "https://a.example/0"
+    assert read == [{ids[0]}]  # the article sharing a key but not the text was not read
+
+
+def test_look_ups_read_a_sqlite_database_through_a_map_and_other_connections_do_not(tmp_path: Path) -> None:
+    engine = connect(f"sqlite:///{tmp_path / 'news.db'}")
+    index = NearDuplicateIndex()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
+        index.batch(conn, lock=False).prefetch([index.fingerprint(body(article(23)))])
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_LOOKUP_MMAP_BYTES
+    with engine.connect() as conn:  # the same pooled connection keeps its map
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == SQLITE_LOOKUP_MMAP_BYTES
+    export = connect(f"sqlite:///{tmp_path / 'news.db'}")  # another engine, as an export or a query opens
+    with export.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
