@@ -153,7 +153,8 @@ class ExtractionPool:
 
             context = multiprocessing.get_context("forkserver")
             module = self.function_path.rpartition(".")[0]
-            preload = ["crawler.workers", "crawler.extract", "crawler.dedup.fingerprint", module]
+            # crawler.forkserver last: it warms the others up and freezes the heap (see there).
+            preload = ["crawler.workers", "crawler.extract", "crawler.dedup.fingerprint", module, "crawler.forkserver"]
             context.set_forkserver_preload(list(dict.fromkeys(preload)))
             pool = ProcessPool(max_workers=self.workers, initializer=_worker_init, context=context)
             pool.schedule(os.getpid).result()  # starts the forkserver (it imports the extractor once)
