@@ -21,16 +21,37 @@ import gc
 
 from crawler import workers
 
-_PAGE = """<!doctype html><html lang="ar"><head><meta charset="utf-8"><title>خبر تجريبي</title></head>
-<body><article><h1>خبر تجريبي</h1><p>{paragraph}</p><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"""
-_PARAGRAPH = "أعلنت وزارة الصحة اليوم عن افتتاح مستشفى جديد في المدينة بسعة مئتي سرير لخدمة السكان في المنطقة."
+# A page like the ones crawled (meta tags, JSON-LD, byline and date, paragraphs, a "read
+# also" box, tags): the extractor's lazily built parts are those a real page needs.
+_P = "أعلنت وزارة الصحة صباح اليوم الثلاثاء عن افتتاح مستشفى جديد في المدينة بسعة مئتي سرير لخدمة السكان."
+_PAGE = f"""<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
+<title>افتتاح مستشفى جديد في المدينة | موقع الأخبار</title>
+<link rel="canonical" href="http://warm-up.invalid/news/1/">
+<meta property="og:type" content="article"><meta property="og:title" content="افتتاح مستشفى جديد في المدينة">
+<meta property="og:url" content="http://warm-up.invalid/news/1/"><meta name="description" content="{_P}">
+<meta property="article:published_time" content="2025-03-04T09:15:00+03:00">
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "افتتاح مستشفى جديد في المدينة", "datePublished": "2025-03-04T09:15:00+03:00",
+"dateModified": "2025-03-04T10:00:00+03:00", "author": [{{"@type": "Person", "name": "سارة المنصوري"}}],
+"articleSection": "صحة", "keywords": "الصحة, مستشفى"}}</script></head><body>
+<header><a class="logo" href="/">موقع الأخبار</a><nav><ul><li><a href="/">الرئيسية</a></li>
+<li><a href="/section/health">صحة</a></li></ul></nav></header>
+<div class="breadcrumb"><a href="/">الرئيسية</a> › <a href="/section/health">صحة</a></div>
+<main><article class="article"><h1 class="article-title">افتتاح مستشفى جديد في المدينة</h1>
+<div class="byline">كتب: <span class="author">سارة المنصوري</span>
+<time datetime="2025-03-04T09:15:00+03:00">الثلاثاء 4 مارس 2025 - 09:15</time></div>
+<div class="article-body"><p>{_P}</p><p>{_P} {_P}</p>
+<div class="read-also"><strong>اقرأ أيضاً:</strong> <a href="/news/2/">المنتخب الوطني يتأهل إلى النهائي</a></div>
+<h2>مرحلة ثانية</h2><p>{_P}</p><p>المصدر: وكالة الأنباء</p></div>
+<div class="tags"><a href="/tag/1">الصحة</a> <a href="/tag/2">مستشفى</a></div></article>
+<aside class="related"><h3>أخبار ذات صلة</h3><ul><li><a href="/news/3/">خبر آخر عن الصحة</a></li></ul></aside>
+</main><footer>جميع الحقوق محفوظة © 2025</footer></body></html>"""
 
 
 def warm_up() -> None:
     """Extract and fingerprint one page; errors are ignored (the workers would meet them again)."""
-    page = _PAGE.format(paragraph=_PARAGRAPH)
     with contextlib.suppress(Exception):  # only a warm-up
-        workers.run_page(workers.extract_page, page, "http://warm-up.invalid/1", None, "utf-8")
+        workers.run_page(workers.extract_page, _PAGE.encode(), "http://warm-up.invalid/news/1/", None, "utf-8")
 
 
 warm_up()

@@ -257,6 +257,16 @@ REMOTE_CONTROL_ENABLED = False  # no listening port on a cron host
 HTTPCACHE_ENABLED = False  # the RFC2616 cache serves stale listing pages: development only
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
 
+# Cookies are off (above): Scrapy's CookiesMiddleware is also left out of its base list, as
+# it imports tldextract and requests whether enabled or not (~7 MiB in the crawl process;
+# crawler.dedup.urls loads tldextract only when a URL needs the public-suffix list). To use
+# cookies, set COOKIES_ENABLED and add the middleware to DOWNLOADER_MIDDLEWARES (at 700).
+DOWNLOADER_MIDDLEWARES_BASE = {
+    k: v
+    for k, v in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+    if k != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+}
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,  # just after RobotsTxt (100)
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 555,  # sees 429/503 before Retry (550)
