@@ -154,6 +154,10 @@ CRAWLER_EXTRACT_TIMEOUT = float(os.environ.get("CRAWLER_EXTRACT_TIMEOUT", "60"))
 #: The extraction function, as a dotted path: ``f(html, url, fetched_at, encoding) ->
 #: (Article, cpu_seconds)``, importable by the workers. The default runs ``crawler.extract``.
 CRAWLER_EXTRACT_FUNCTION = os.environ.get("CRAWLER_EXTRACT_FUNCTION", "crawler.workers.extract_page")
+#: Pages one extraction worker extracts before it is replaced by a fresh fork of the pool's
+#: forkserver (0: never). Bounds each worker's memory (it grows with the pages it has seen:
+#: ~6 MiB less for the tree of a 500-article crawl, docs/performance.md).
+CRAWLER_EXTRACT_MAX_TASKS = int(os.environ.get("CRAWLER_EXTRACT_MAX_TASKS", "100"))
 #: Article pages waiting for or in extraction at most; further article requests wait before
 #: they are downloaded, so memory stays flat however far discovery runs ahead. 0: 4 per worker.
 CRAWLER_EXTRACT_BACKLOG = int(os.environ.get("CRAWLER_EXTRACT_BACKLOG", "0"))

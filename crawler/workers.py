@@ -127,9 +127,14 @@ class ExtractionPool:
         *,
         timeout: float | None = None,
         function: str = DEFAULT_FUNCTION,
+        max_tasks: int = 0,
         prints: PrintCache = RECEIVED,
     ) -> None:
         self.workers = max(0, workers)
+        # Pages a worker extracts before it is replaced by a fresh fork of the forkserver (0:
+        # never): a worker's memory grows with the pages it has seen (copy-on-write of the
+        # forkserver's pages, its own caches), and a fork from the warmed-up forkserver is cheap.
+        self.max_tasks = max(0, max_tasks)
         self.prints = prints  # where the fingerprints made by the workers go (crawler.dedup.prints)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.function_path = function
@@ -156,7 +161,9 @@ class ExtractionPool:
             # crawler.forkserver last: it warms the others up and freezes the heap (see there).
             preload = ["crawler.workers", "crawler.extract", "crawler.dedup.fingerprint", module, "crawler.forkserver"]
             context.set_forkserver_preload(list(dict.fromkeys(preload)))
-            pool = ProcessPool(max_workers=self.workers, initializer=_worker_init, context=context)
+            pool = ProcessPool(
+                max_workers=self.workers, max_tasks=self.max_tasks, initializer=_worker_init, context=context
+            )
             pool.schedule(os.getpid).result()  # starts the forkserver (it imports the extractor once)
             self._pool = pool
         logger.info("extraction pool: %d worker processes", self.workers)
@@ -270,17 +277,20 @@ class ExtractionPool:
             raise ExtractionFailed("extract_error", f"{type(exc).__name__}: {exc}") from exc
 
 
-_shared: dict[tuple[int, float | None, str], list[Any]] = {}  # key -> [pool, users]
+_shared: dict[tuple[int, float | None, str, int], list[Any]] = {}  # key -> [pool, users]
 _shared_lock = threading.Lock()
 
 
-def acquire(workers: int, *, timeout: float | None = None, function: str = DEFAULT_FUNCTION) -> ExtractionPool:
+def acquire(
+    workers: int, *, timeout: float | None = None, function: str = DEFAULT_FUNCTION, max_tasks: int = 0
+) -> ExtractionPool:
     """The process-wide pool for these parameters (created on first use); pair with :func:`release`."""
-    key = (workers, timeout, function)
+    key = (workers, timeout, function, max_tasks)
     with _shared_lock:
         entry = _shared.get(key)
         if entry is None:
-            entry = _shared[key] = [ExtractionPool(workers, timeout=timeout, function=function), 0]
+            pool = ExtractionPool(workers, timeout=timeout, function=function, max_tasks=max_tasks)
+            entry = _shared[key] = [pool, 0]
         entry[1] += 1
         return entry[0]
 
