@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from scrapy.settings import default_settings as _scrapy_defaults
-
 # --- the project's own settings ------------------------------------------------------------
 
 #: Database URL. Default: an embedded SQLite file ``data/news.db`` under the working directory.
@@ -258,18 +256,22 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on a cron host
+# What is turned off above is also left out of Scrapy's base lists (EXTENSIONS_BASE,
+# DOWNLOADER_MIDDLEWARES_BASE: crawler.runner.build_settings), so that the modules are not
+# even imported: Scrapy imports a component before asking it whether it is enabled (and
+# imports every key of EXTENSIONS, a None included). RemoteControl's module pulls in aiohttp
+# and platformdirs (~9 MiB PSS in the crawl process), TelnetConsole's twisted.conch, and
+# CookiesMiddleware's tldextract and requests (crawler.dedup.urls loads tldextract only when
+# a URL needs the public-suffix list). To use cookies, set COOKIES_ENABLED and add
+# "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" to DOWNLOADER_MIDDLEWARES (700).
+# (A plain tuple: this module must not import Scrapy, see crawler.locks.)
+UNUSED_COMPONENTS = (
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+)
 HTTPCACHE_ENABLED = False  # the RFC2616 cache serves stale listing pages: development only
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
-
-# Cookies are off (above): Scrapy's CookiesMiddleware is also left out of its base list, as
-# it imports tldextract and requests whether enabled or not (~7 MiB in the crawl process;
-# crawler.dedup.urls loads tldextract only when a URL needs the public-suffix list). To use
-# cookies, set COOKIES_ENABLED and add the middleware to DOWNLOADER_MIDDLEWARES (at 700).
-DOWNLOADER_MIDDLEWARES_BASE = {
-    k: v
-    for k, v in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
-    if k != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
-}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.crawl_delay.CrawlDelayMiddleware": 110,  # just after RobotsTxt (100)
@@ -286,13 +288,6 @@ ITEM_PIPELINES = {
     "crawler.pipelines.DedupPipeline": 200,
     "crawler.pipelines.StorePipeline": 300,
 }
-
-# The two extensions disabled above are also left out of Scrapy's base list, so that their
-# modules are not even imported: Scrapy imports an extension before asking it whether it is
-# enabled (and imports every key of EXTENSIONS, a None included), and RemoteControl's module
-# pulls in aiohttp and platformdirs (~9 MiB PSS in every crawl process).
-_UNUSED_EXTENSIONS = ("scrapy.extensions.remote_control.RemoteControl", "scrapy.extensions.telnet.TelnetConsole")
-EXTENSIONS_BASE = {k: v for k, v in _scrapy_defaults.EXTENSIONS_BASE.items() if k not in _UNUSED_EXTENSIONS}
 
 EXTENSIONS = {
     "crawler.perf.CpuStats": 400,  # before RunRecorder: its figures go into the run row

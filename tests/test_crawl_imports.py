@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from scrapy.settings import Settings
+from crawler.runner import build_settings
 
 OFF = (
     "scrapy.extensions.remote_control.RemoteControl",  # imports aiohttp
@@ -16,8 +16,7 @@ OFF = (
 
 
 def test_the_components_the_crawler_turns_off_are_not_in_its_lists() -> None:
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
+    settings = build_settings()
     assert not settings.getbool("COOKIES_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
     named = {
         *settings.get_component_priority_dict_with_base("EXTENSIONS"),
@@ -39,3 +38,8 @@ def test_tldextract_is_loaded_only_when_a_url_needs_it() -> None:
     assert run(prelude + same_host + "print('tldextract' in sys.modules)") == "False"
     other_host = "print(same_site('https://news.bbc.co.uk/1', 'https://www.bbc.co.uk/2'), 'tldextract' in sys.modules)"
     assert run(prelude + other_host) == "True True"
+
+
+def test_the_settings_module_does_not_import_scrapy() -> None:
+    # The lock check runs before Scrapy is imported (crawler.locks), and reads these settings.
+    assert run("import sys, crawler.settings; print('scrapy' in sys.modules)") == "False"
