@@ -23,6 +23,7 @@ from crawler.db.engine import connect
 from crawler.db.repository import Repository, StoreOutcome
 from crawler.dedup.config import Dedup, dedup_from_settings
 from crawler.dedup.hashing import content_hash
+from crawler.dedup.prints import RECEIVED, PrintCache
 from crawler.items import Article
 from crawler.perf import add_seconds
 from crawler.recent import RecentSet
@@ -38,8 +39,10 @@ __all__ = ["CleanPipeline", "DedupPipeline", "StorePipeline", "drop"]
 
 
 def drop(stats: StatsCollector, reason: str, article: Article) -> DropItem:
-    """Count *reason* and return the DropItem to raise."""
+    """Count *reason* and return the DropItem to raise (the article's fingerprint from the
+    extraction worker, if any, will not be needed)."""
     stats.inc_value(f"crawler/dropped/{reason}")
+    RECEIVED.discard(article.content_hash)
     return DropItem(f"{reason}: {article.url}")
 
 
@@ -76,6 +79,7 @@ class CleanPipeline:
         if item.content_hash is None:  # not prepared by an extraction worker (crawler.cleaning.prepare)
             item = clean_fields(item)
         elif changed:  # prepared, but the guard changed it: display form and hash again
+            RECEIVED.discard(item.content_hash)  # the worker's fingerprint no longer fits
             item = clean_fields(item)
             item.content_hash = content_hash(item.body)
         if not item.body:
@@ -122,8 +126,15 @@ class DedupPipeline:
 class StorePipeline:
     """Batched writes off the reactor thread; fills ``duplicate_of`` from what is stored.
 
+    The near-duplicate fingerprints come from the extraction workers
+    (:mod:`crawler.dedup.prints`; counted ``crawler/dedup/prints_from_workers``); the store
+    thread computes the others (``crawler/dedup/prints_computed``: pages extracted
+    inline, or whose text the Clean pipeline changed).
+
     With ``CRAWLER_DRY_RUN`` nothing is written: duplicates are looked up read-only.
     """
+
+    prints: PrintCache = RECEIVED
 
     def __init__(
         self,
@@ -180,6 +191,7 @@ class StorePipeline:
         item.fetched_at = item.fetched_at or datetime.now(UTC).isoformat(timespec="seconds")
         if self.dry_run:
             assert self.repo is not None
+            self.prints.discard(item.content_hash)
             dup = await run_in_thread(self.repo.find_duplicate_of, item.content_hash, item.canonical_url or item.url)
             item.duplicate_of = dup
             self.stats.inc_value("crawler/articles/" + ("duplicate" if dup else "new"))
@@ -200,8 +212,10 @@ class StorePipeline:
         await self._write(batch)
 
     async def _write(self, batch: list[Article]) -> None:
-        outcomes, cpu = await run_in_thread(self._store, batch)
+        outcomes, cpu, computed = await run_in_thread(self._store, batch)
         add_seconds(self.stats, "crawler/cpu/store", cpu)
+        self.stats.inc_value("crawler/dedup/prints_from_workers", len(batch) - computed)
+        self.stats.inc_value("crawler/dedup/prints_computed", computed)
         for article, outcome in zip(batch, outcomes, strict=True):
             article.duplicate_of = outcome.duplicate_of
             article.story_id = outcome.story_id
@@ -233,12 +247,18 @@ class StorePipeline:
         finally:
             self.writer = None
 
-    def _store(self, batch: list[Article]) -> tuple[list[StoreOutcome], float]:
-        """Runs in a thread: the outcomes, and the CPU seconds this thread spent on them."""
+    def _store(self, batch: list[Article]) -> tuple[list[StoreOutcome], float, int]:
+        """Runs in a thread: the outcomes, the CPU seconds this thread spent on them, and how
+        many fingerprints it had to compute (the others came from the extraction workers)."""
         assert self.repo is not None
         start = time.thread_time()
-        outcomes = self.repo.store_articles(batch)
-        return outcomes, time.thread_time() - start
+        scheme = self.repo.dedup.index.fingerprinter.key
+        taken = [self.prints.take(article.content_hash, scheme) for article in batch]
+        missing = [article for article, fp in zip(batch, taken, strict=True) if fp is None]
+        computed = iter(self.repo.fingerprints(missing) if missing else [])
+        prints = [fp if fp is not None else next(computed) for fp in taken]
+        outcomes = self.repo.store_articles(batch, prints)
+        return outcomes, time.thread_time() - start, len(missing)
 
     @staticmethod
     def outcome_counts(stats: dict[str, Any]) -> dict[str, int]:

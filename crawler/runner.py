@@ -27,8 +27,13 @@ logger = logging.getLogger(__name__)
 
 def build_settings(overrides: dict[str, Any] | None = None) -> Settings:
     """The project settings (``crawler.settings``) with command-line *overrides* on top."""
+    from crawler.settings import UNUSED_COMPONENTS
+
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
+    for name in ("EXTENSIONS_BASE", "DOWNLOADER_MIDDLEWARES_BASE"):  # see UNUSED_COMPONENTS
+        kept = {k: v for k, v in settings.getdict(name).items() if k not in UNUSED_COMPONENTS}
+        settings.set(name, kept, priority="project")
     for key, value in (overrides or {}).items():
         if value is not None:
             settings.set(key, value, priority="cmdline")

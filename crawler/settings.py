@@ -157,6 +157,10 @@ CRAWLER_EXTRACT_TIMEOUT = float(os.environ.get("CRAWLER_EXTRACT_TIMEOUT", "60"))
 #: The extraction function, as a dotted path: ``f(html, url, fetched_at, encoding) ->
 #: (Article, cpu_seconds)``, importable by the workers. The default runs ``crawler.extract``.
 CRAWLER_EXTRACT_FUNCTION = os.environ.get("CRAWLER_EXTRACT_FUNCTION", "crawler.workers.extract_page")
+#: Pages one extraction worker extracts before it is replaced by a fresh fork of the pool's
+#: forkserver (0: never). Bounds each worker's memory (it grows with the pages it has seen:
+#: ~6 MiB less for the tree of a 500-article crawl, docs/performance.md).
+CRAWLER_EXTRACT_MAX_TASKS = int(os.environ.get("CRAWLER_EXTRACT_MAX_TASKS", "100"))
 #: Article pages waiting for or in extraction at most; further article requests wait before
 #: they are downloaded, so memory stays flat however far discovery runs ahead. 0: 4 per worker.
 CRAWLER_EXTRACT_BACKLOG = int(os.environ.get("CRAWLER_EXTRACT_BACKLOG", "0"))
@@ -257,6 +261,20 @@ MEMUSAGE_CHECK_INTERVAL_SECONDS = 5.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening port on a cron host
+# What is turned off above is also left out of Scrapy's base lists (EXTENSIONS_BASE,
+# DOWNLOADER_MIDDLEWARES_BASE: crawler.runner.build_settings), so that the modules are not
+# even imported: Scrapy imports a component before asking it whether it is enabled (and
+# imports every key of EXTENSIONS, a None included). RemoteControl's module pulls in aiohttp
+# and platformdirs (~9 MiB PSS in the crawl process), TelnetConsole's twisted.conch, and
+# CookiesMiddleware's tldextract and requests (crawler.dedup.urls loads tldextract only when
+# a URL needs the public-suffix list). To use cookies, set COOKIES_ENABLED and add
+# "scrapy.downloadermiddlewares.cookies.CookiesMiddleware" to DOWNLOADER_MIDDLEWARES (700).
+# (A plain tuple: this module must not import Scrapy, see crawler.locks.)
+UNUSED_COMPONENTS = (
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+)
 HTTPCACHE_ENABLED = False  # the RFC2616 cache serves stale listing pages: development only
 LOG_LEVEL = os.environ.get("CRAWLER_LOG_LEVEL", "INFO")
 

@@ -28,11 +28,16 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from crawler.dedup.prints import RECEIVED, PrintCache
 from crawler.items import Article
 
-__all__ = ["ExtractionFailed", "ExtractionPool", "acquire", "extract_page", "release"]
+if TYPE_CHECKING:
+    from crawler.dedup.fingerprint import Fingerprinter, SchemeKey
+    from crawler.dedup.records import Fingerprint
+
+__all__ = ["ExtractionFailed", "ExtractionPool", "acquire", "extract_page", "release", "run_page"]
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +73,33 @@ def extract_page(
     return article, time.process_time() - start
 
 
+_fingerprinter: Fingerprinter | None = None
+
+
+def run_page(
+    function: ExtractFunction, html: bytes | str, url: str, fetched_at: datetime | None, encoding: str | None
+) -> tuple[Article, float, tuple[SchemeKey, Fingerprint] | None]:
+    """What a worker runs for one page: the extraction function, then the near-duplicate
+    fingerprint of the prepared body (the store step's CPU work, done here so that the
+    crawl process does not); (article, CPU seconds of both, (scheme, fingerprint) or None).
+
+    No fingerprint for an article the function did not prepare (no content hash: the
+    pipelines will still change its body) or without a body.
+    """
+    global _fingerprinter
+    article, cpu = function(html, url, fetched_at, encoding)
+    if article.content_hash is None:
+        return article, cpu, None
+    start = time.process_time()
+    if _fingerprinter is None:
+        from crawler.dedup.fingerprint import Fingerprinter
+
+        _fingerprinter = Fingerprinter()  # the default scheme; the store ignores any other
+    fingerprint = _fingerprinter.fingerprint(article.body)
+    shipped = (_fingerprinter.key, fingerprint) if fingerprint.content_hash == article.content_hash else None
+    return article, cpu + time.process_time() - start, shipped
+
+
 def resolve_function(path: str) -> ExtractFunction:
     """The function named by a dotted path (``package.module.function``)."""
     module_name, _, name = path.rpartition(".")
@@ -89,8 +121,21 @@ def _worker_init() -> None:
 class ExtractionPool:
     """Runs the extraction function inline (``workers=0``) or in *workers* processes."""
 
-    def __init__(self, workers: int, *, timeout: float | None = None, function: str = DEFAULT_FUNCTION) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        timeout: float | None = None,
+        function: str = DEFAULT_FUNCTION,
+        max_tasks: int = 0,
+        prints: PrintCache = RECEIVED,
+    ) -> None:
         self.workers = max(0, workers)
+        # Pages a worker extracts before it is replaced by a fresh fork of the forkserver (0:
+        # never): a worker's memory grows with the pages it has seen (copy-on-write of the
+        # forkserver's pages, its own caches), and a fork from the warmed-up forkserver is cheap.
+        self.max_tasks = max(0, max_tasks)
+        self.prints = prints  # where the fingerprints made by the workers go (crawler.dedup.prints)
         self.timeout = timeout if timeout and timeout > 0 else None
         self.function_path = function
         self.function = resolve_function(function)
@@ -113,8 +158,12 @@ class ExtractionPool:
 
             context = multiprocessing.get_context("forkserver")
             module = self.function_path.rpartition(".")[0]
-            context.set_forkserver_preload(list(dict.fromkeys(["crawler.workers", "crawler.extract", module])))
-            pool = ProcessPool(max_workers=self.workers, initializer=_worker_init, context=context)
+            # crawler.forkserver last: it warms the others up and freezes the heap (see there).
+            preload = ["crawler.workers", "crawler.extract", "crawler.dedup.fingerprint", module, "crawler.forkserver"]
+            context.set_forkserver_preload(list(dict.fromkeys(preload)))
+            pool = ProcessPool(
+                max_workers=self.workers, max_tasks=self.max_tasks, initializer=_worker_init, context=context
+            )
             pool.schedule(os.getpid).result()  # starts the forkserver (it imports the extractor once)
             self._pool = pool
         logger.info("extraction pool: %d worker processes", self.workers)
@@ -138,10 +187,12 @@ class ExtractionPool:
             pool.join()
 
     def submit(self, html: bytes | str, url: str, *, fetched_at: datetime | None, encoding: str | None) -> Any:
-        """Schedule one page; a ``concurrent.futures.Future`` of (article, CPU seconds)."""
+        """Schedule one page; a ``concurrent.futures.Future`` of :func:`run_page`'s result
+        (:meth:`outcome` reads it)."""
         if self._pool is None:
             self.start()
-        return self._pool.schedule(self.function, args=(html, url, fetched_at, encoding), timeout=self.timeout)
+        args = (self.function, html, url, fetched_at, encoding)
+        return self._pool.schedule(run_page, args=args, timeout=self.timeout)
 
     def run_inline(
         self, html: bytes | str, url: str, *, fetched_at: datetime | None, encoding: str | None
@@ -173,7 +224,7 @@ class ExtractionPool:
                 await run_in_thread(self.start)
             except Exception as exc:
                 raise ExtractionFailed("extract_pool_failed", f"{type(exc).__name__}: {exc}") from exc
-        done: Deferred[concurrent.futures.Future[tuple[Article, float]]] = Deferred()
+        done: Deferred[concurrent.futures.Future[Any]] = Deferred()
         future = self.submit(html, url, fetched_at=fetched_at, encoding=encoding)
         self.pending += 1
         future.add_done_callback(lambda f: reactor.callFromThread(done.callback, f))
@@ -204,13 +255,18 @@ class ExtractionPool:
         for waiter in waiters:
             waiter.callback(None)
 
-    @staticmethod
-    def outcome(future: concurrent.futures.Future[tuple[Article, float]]) -> tuple[Article, float]:
-        """The result of a finished future, or ExtractionFailed with the reason."""
+    def outcome(self, future: concurrent.futures.Future[Any]) -> tuple[Article, float]:
+        """The (article, CPU seconds) of a finished future, or ExtractionFailed with the reason.
+
+        The article's fingerprint, when the worker made one, goes to :attr:`prints`.
+        """
         from pebble import ProcessExpired
 
         try:
-            return future.result()
+            article, cpu, shipped = future.result()
+            if shipped is not None and article.content_hash is not None:
+                self.prints.put(article.content_hash, *shipped)
+            return article, cpu
         except ProcessExpired as exc:
             raise ExtractionFailed("extract_crashed", f"worker process died (exit code {exc.exitcode})") from exc
         except concurrent.futures.TimeoutError as exc:
@@ -221,17 +277,20 @@ class ExtractionPool:
             raise ExtractionFailed("extract_error", f"{type(exc).__name__}: {exc}") from exc
 
 
-_shared: dict[tuple[int, float | None, str], list[Any]] = {}  # key -> [pool, users]
+_shared: dict[tuple[int, float | None, str, int], list[Any]] = {}  # key -> [pool, users]
 _shared_lock = threading.Lock()
 
 
-def acquire(workers: int, *, timeout: float | None = None, function: str = DEFAULT_FUNCTION) -> ExtractionPool:
+def acquire(
+    workers: int, *, timeout: float | None = None, function: str = DEFAULT_FUNCTION, max_tasks: int = 0
+) -> ExtractionPool:
     """The process-wide pool for these parameters (created on first use); pair with :func:`release`."""
-    key = (workers, timeout, function)
+    key = (workers, timeout, function, max_tasks)
     with _shared_lock:
         entry = _shared.get(key)
         if entry is None:
-            entry = _shared[key] = [ExtractionPool(workers, timeout=timeout, function=function), 0]
+            pool = ExtractionPool(workers, timeout=timeout, function=function, max_tasks=max_tasks)
+            entry = _shared[key] = [pool, 0]
         entry[1] += 1
         return entry[0]
 

@@ -3,6 +3,7 @@ its worker is dropped with a reason while the other pages go on."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -108,3 +109,13 @@ def test_spiders_of_one_run_share_one_pool_closed_by_the_last() -> None:
 def test_an_unknown_extraction_function_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"cannot import extraction function 'nowhere\.extract'"):
         workers.ExtractionPool(0, function="nowhere.extract")
+
+
+def test_a_worker_is_replaced_after_max_tasks_pages(pool_factory) -> None:  # type: ignore[no-untyped-def]
+    pool = pool_factory(1, function="pool_functions.pid_page", max_tasks=2)
+    pids = [pool.outcome(pool.submit("<p>x</p>", BASE, fetched_at=None, encoding=None))[0].title for _ in range(6)]
+    # At most two tasks per worker (the pool's start-up probe is the first worker's first).
+    assert max(Counter(pids).values()) <= 2 and len(set(pids)) >= 3
+    forever = pool_factory(1, function="pool_functions.pid_page")
+    assert len({forever.outcome(forever.submit("<p>x</p>", BASE, fetched_at=None, encoding=None))[0].title
+                for _ in range(4)}) == 1  # fmt: skip

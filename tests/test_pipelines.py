@@ -128,11 +128,11 @@ def test_store_wait_returns_each_item_once_committed_and_groups_what_arrives_mea
         assert pipeline.repo is not None
         real_store = pipeline.repo.store_articles
 
-        def store_articles(batch: list[Article]) -> list[StoreOutcome]:
+        def store_articles(batch: list[Article], prints: Any = None) -> list[StoreOutcome]:
             batches.append(len(batch))
             if len(batches) == 1:
                 assert release.wait(10)  # the first transaction is slow
-            return real_store(batch)
+            return real_store(batch, prints)
 
         pipeline.repo.store_articles = store_articles  # type: ignore[method-assign,assignment]
         bodies = [BODY, OTHER_BODY, BODY + " زيادة", OTHER_BODY + " زيادة", BODY + " أخرى"]
@@ -166,7 +166,7 @@ def test_store_wait_fails_every_item_of_a_batch_the_database_refused(sqlite_url:
         await pipeline.open_spider()
         assert pipeline.repo is not None
 
-        def refuse(batch: list[Article]) -> list[StoreOutcome]:
+        def refuse(batch: list[Article], prints: Any = None) -> list[StoreOutcome]:
             raise RuntimeError("database went away")
 
         pipeline.repo.store_articles = refuse  # type: ignore[method-assign,assignment]

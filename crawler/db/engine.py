@@ -31,7 +31,7 @@ _PG_MIGRATION_LOCK = 0x63726177  # any fixed key: serialises schema upgrades
 # large database through it looks like gigabytes of memory (an export of 500,000 articles
 # peaked at 2.2 GB RSS). Reads go through SQLite's page cache below instead.
 SQLITE_MMAP_BYTES = 0
-SQLITE_CACHE_KIB = 65_536
+SQLITE_CACHE_KIB = 16_384
 # ... except on the connections that look up the near-duplicate index (map_for_lookups):
 # its key probes land on random pages of a table that outgrows any cache (21 keys per
 # article), and reading them in place instead of copying them into the page cache makes a
@@ -60,9 +60,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
-    # A 64 MiB page cache: the near-duplicate index is looked up at random keys, and
-    # look-ups would slow down as the index outgrows SQLite's default 2 MiB cache
-    # (scripts/bench_dedup.py, section growth).
+    # A 16 MiB page cache: the near-duplicate index is looked up at random keys, and adds
+    # slow down (3x at 100k stored) once the index outgrows SQLite's default 2 MiB cache
+    # (scripts/bench_dedup.py, section growth). 16 MiB did as well as 64 MiB at 100k
+    # stored, and a crawl holds what it wrote in this cache: with 64 MiB, a 5,000-article
+    # crawl into a fresh database kept 45 MiB of it (docs/performance.md).
     cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cur.close()

@@ -59,7 +59,7 @@ def same_site(url_a: str, url_b: str, *, twins: Twins | None = None) -> bool:
     host_b = (urlsplit(url_b).hostname or "").rstrip(".")
     if not host_a or not host_b:
         return False
-    if registrable_domain(host_a) == registrable_domain(host_b):
+    if host_a == host_b or registrable_domain(host_a) == registrable_domain(host_b):
         return True
     if twins and host_a in twins and host_b in twins:
         return twins[host_a][1] == twins[host_b][1]

@@ -38,8 +38,8 @@ import numpy as np
 
 from crawler.db import neardup as sql
 from crawler.db.engine import map_for_lookups
-from crawler.dedup.hashing import folded_hash
-from crawler.dedup.minhash import Shingler, Signature, band_keys_many, jaccard, lead_key, word_hashes_many
+from crawler.dedup.fingerprint import Fingerprinter
+from crawler.dedup.minhash import Signature, jaccard, word_hashes_many
 from crawler.dedup.records import NO_MATCH, Candidate, Entry, Fingerprint, Match, New, Ref, ref_order, story_id_for
 from crawler.exceptions import CrawlerError
 from crawler.text.arabic import fold
@@ -118,10 +118,11 @@ class NearDuplicateIndex:
         self.lead_words = lead_words
         self.exact = exact
         self.max_candidates = max_candidates
-        self.shingler = Shingler(k=shingle_words, num_perm=num_perm, seed=seed)
-        self.params = sql.IndexParams(
-            scheme=f"{self.shingler.scheme}-lead{lead_words}", num_perm=num_perm, bands=bands, rows=rows
+        self.fingerprinter = Fingerprinter(
+            num_perm=num_perm, bands=bands, rows=rows, shingle_words=shingle_words, lead_words=lead_words, seed=seed
         )
+        self.shingler = self.fingerprinter.shingler
+        self.params = sql.IndexParams(scheme=self.fingerprinter.scheme, num_perm=num_perm, bands=bands, rows=rows)
         self.checked: set[str] = set()  # database URLs whose stored parameters were checked
         # Shingles of recently checked stored articles, by (id, signature): an original is
         # usually met again by its next copies.
@@ -161,25 +162,7 @@ class NearDuplicateIndex:
     def fingerprints(self, bodies: Sequence[str | None]) -> list[Fingerprint]:
         """:meth:`fingerprint` of several bodies, computed together (a few array operations
         for the whole batch rather than per body)."""
-        folded = [fold(b or "") for b in bodies]
-        words, word_owner = word_hashes_many(folded)
-        shingles, owner = self.shingler.shingles_many(words, word_owner)
-        values, sizes = self.shingler.signatures_many(shingles, owner, len(folded))
-        keys = band_keys_many(values, self.bands, self.rows).tolist()
-        word_bounds = np.searchsorted(word_owner, np.arange(len(folded) + 1))
-        shingle_bounds = np.searchsorted(owner, np.arange(len(folded) + 1))
-        prints = []
-        for i, text in enumerate(folded):
-            size = int(sizes[i])
-            text_keys: tuple[int, ...] = ()
-            if size:
-                text_keys = tuple(keys[i])
-                own_words = words[word_bounds[i] : word_bounds[i + 1]]
-                if self.lead_words and len(own_words) >= self.lead_words:
-                    text_keys += (lead_key(own_words, self.lead_words),)
-            own_shingles = shingles[shingle_bounds[i] : shingle_bounds[i + 1]]
-            prints.append(Fingerprint(text, folded_hash(text), Signature(values[i], size), text_keys, own_shingles))
-        return prints
+        return self.fingerprinter.fingerprints(bodies)
 
     def shingle_sets(self, bodies: Sequence[str]) -> list[np.ndarray]:
         """The shingles of several bodies (display form), computed together."""

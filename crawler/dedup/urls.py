@@ -29,9 +29,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-import tldextract
+if TYPE_CHECKING:
+    import tldextract
+
 
 __all__ = ["InvalidURLError", "Twins", "canonicalize", "registrable_domain"]
 
@@ -111,7 +114,14 @@ _QUERY_SAFE = "/:@!$'()*,;?-._~"  # not & = + #, which structure the query
 _ESCAPE_RE = re.compile(r"%([0-9A-Fa-f]{2})")
 _AMP_SUFFIX_RE = re.compile(r"\.amp(?=\.html?$|$)", re.IGNORECASE)
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    """tldextract, loaded on first use: it imports requests and builds its suffix tries
+    (~7 MiB in every crawl process), and most crawls never need it (see :func:`same_site`)."""
+    import tldextract
+
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def canonicalize(url: str, *, twins: Twins | None = None, drop_params: Collection[str] = ()) -> str:
@@ -145,7 +155,7 @@ def canonicalize(url: str, *, twins: Twins | None = None, drop_params: Collectio
 def registrable_domain(host: str) -> str:
     """``news.bbc.co.uk`` -> ``bbc.co.uk`` (bundled public-suffix list, no network); IPs unchanged."""
     host = host.lower().rstrip(".")
-    ext = _EXTRACT.extract_str(host)
+    ext = _extractor().extract_str(host)
     return ext.top_domain_under_public_suffix or host
 
 
@@ -184,7 +194,7 @@ def _unwrap_amp_cache(host: str, path: str, query: str) -> str | None:
     """``https://www-x-com.cdn.ampproject.org/c/s/www.x.com/a`` -> ``https://www.x.com/a``."""
     if host.endswith(".cdn.ampproject.org") or host == "cdn.ampproject.org":
         match = re.match(r"/[a-z]/(s/)?(.+)", path)
-    elif registrable_domain(host).startswith("google.") and path.startswith("/amp/"):
+    elif path.startswith("/amp/") and "google." in host.lower() and registrable_domain(host).startswith("google."):
         match = re.match(r"/amp/(s/)?(.+)", path)
     else:
         return None

@@ -138,6 +138,7 @@ class NewsSpider(Spider):
             crawler.settings.getint("CRAWLER_EXTRACT_WORKERS"),
             timeout=crawler.settings.getfloat("CRAWLER_EXTRACT_TIMEOUT"),
             function=crawler.settings.get("CRAWLER_EXTRACT_FUNCTION"),
+            max_tasks=crawler.settings.getint("CRAWLER_EXTRACT_MAX_TASKS"),
         )
         crawler.signals.connect(spider._start_extraction, signal=signals.spider_opened)
         crawler.signals.connect(spider._stop_extraction, signal=signals.spider_closed)
