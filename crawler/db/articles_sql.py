@@ -25,6 +25,7 @@ __all__ = [
     "ids_by_canonical",
     "insert_rows",
     "links_of",
+    "original_ids_by_hash",
     "originals_by_hash",
     "parse_iso",
     "row_values",
@@ -147,6 +148,15 @@ def originals_by_hash(conn: Connection, hashes: Iterable[str]) -> dict[str, Orig
             if duplicate_of is None:
                 out.setdefault(h, OriginalRow(*rest))
     return out
+
+
+def original_ids_by_hash(conn: Connection, hashes: Iterable[str]) -> list[tuple[str, int]]:
+    """(content hash, id) of every stored original with one of *hashes*."""
+    t = _articles
+    query = select(t.c.content_hash, t.c.duplicate_of_id, t.c.id).where(
+        t.c.content_hash.in_(bindparam("hashes", expanding=True))
+    )
+    return [(h, int(i)) for chunk in _chunks(hashes) for h, d, i in conn.execute(query, {"hashes": chunk}) if d is None]
 
 
 def copy_group(conn: Connection, root: int) -> list[GroupRow]:

@@ -316,9 +316,9 @@ class _Batch:
         if hits := self.lookup.new_hits(own):
             raise StoreConflict(f"{len(hits)} indexed article(s) committed meanwhile share index keys")
         new_hashes = [fp.content_hash for pos, fp in enumerate(self.prints) if pos in self.pending and fp.content_hash]
-        for content_hash, row in q.originals_by_hash(self.conn, new_hashes).items():
+        for content_hash, article_id in q.original_ids_by_hash(self.conn, new_hashes):
             seen = self.originals.get(content_hash)
-            if row.id not in own and (seen is None or seen.id != row.id):
+            if article_id not in own and (seen is None or seen.id != article_id):
                 raise StoreConflict("an article with the same content was committed meanwhile")
         moved = {i: (self.ids[t] if isinstance(t, New) else t) for i, t in self.moved.items()}
         now = q.links_of(self.conn, self.read_dup.keys() | self.read_story.keys())

@@ -245,10 +245,12 @@ def test_a_changed_original_is_compared_by_its_new_body_even_after_being_cached(
 # --- PostgreSQL: batches resolved without the index lock, verified before commit ----------
 
 
-def _interleave(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) -> list[bool]:
+def _interleave(
+    monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], object], *, after_write: bool = False
+) -> list[bool]:
     """Run *meanwhile* (another writer, committing) once, after the first batch decided
-    (look-ups done, without the index lock) and before it writes; returns, per
-    verification before commit, whether it passed.
+    (look-ups done, without the index lock) and before it writes (or, *after_write*, before
+    it verifies); returns, per verification before commit, whether it passed.
 
     Callers store one article first: the first batch of a database records the index
     parameters, and a second writer would wait for that row of ours (in this one thread).
@@ -258,11 +260,13 @@ def _interleave(monkeypatch: pytest.MonkeyPatch, meanwhile: Callable[[], None]) 
     pending = [meanwhile]
 
     def write(batch: store._Batch) -> list[store.StoreOutcome]:
-        if pending:
+        if pending and not after_write:
             pending.pop()()
         return real_write(batch)
 
     def verify(batch: store._Batch) -> None:
+        if pending and after_write:
+            pending.pop()()
         try:
             real_verify(batch)
         except store.StoreConflict:
@@ -300,6 +304,24 @@ def test_the_same_body_committed_meanwhile_makes_this_one_its_copy(
     [outcome] = repo.store_articles([item("https://b.example/22", text)])
     assert repo.retries == 1
     assert outcome.status == "duplicate" and outcome.duplicate_of == "https://a.example/22"
+
+
+def test_the_same_body_committed_after_this_batch_inserted_its_row_is_seen_at_commit(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # This batch's original gets the lower id; the other writer's, committed first, a higher
+    # one: looking up only the first original of a content hash would miss it. Two words:
+    # no shingle, no index key, so only the content hash can tell.
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    repo.store_articles([item("https://z.example/1", body(article(30)))])
+    text = "خبر عاجل"
+    passed = _interleave(
+        monkeypatch, lambda: other.store_articles([item("https://a.example/28", text)], None), after_write=True
+    )
+    [outcome] = repo.store_articles([item("https://b.example/28", text)])
+    assert passed == [True, False, True] and repo.retries == 1
+    assert outcome.status == "duplicate" and outcome.duplicate_of == "https://a.example/28"
+    assert repo.count_articles(include_duplicates=False) == 2  # z.example/1 and a.example/28
 
 
 def test_a_story_member_committed_meanwhile_is_seen_at_commit(
