@@ -110,28 +110,16 @@ def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
 def key_hits(conn: Connection, keys: Iterable[int]) -> list[tuple[int, int]]:
     """(key, article_id) of every indexed article holding one of *keys*: one indexed query.
 
-    The keys travel as one parameter (a JSON array on SQLite, an array on PostgreSQL):
-    a batch has ~1,600 of them, and rendering that many bound parameters costs more
-    than the look-up itself.
+    The keys travel as one parameter (:func:`_by_ids`): a batch has ~1,600 of them, and
+    rendering that many bound parameters costs more than the look-up itself.
     """
-    wanted = sorted(set(keys))
-    if not wanted:
-        return []
-    if conn.dialect.name == "postgresql":
-        sql_text = "SELECT key, article_id FROM near_dup_bands WHERE key = ANY(%s)"
-        rows = conn.exec_driver_sql(sql_text, (wanted,))
-    elif conn.dialect.name == "sqlite":
-        sql_text = "SELECT key, article_id FROM near_dup_bands WHERE key IN (SELECT value FROM json_each(?))"
-        rows = conn.exec_driver_sql(sql_text, (json.dumps(wanted),))
-    else:
-        query = select(_bands.c.key, _bands.c.article_id).where(_bands.c.key.in_(bindparam("keys", expanding=True)))
-        return [(int(k), int(a)) for chunk in _chunks(wanted) for k, a in conn.execute(query, {"keys": chunk})]
-    return [(int(k), int(a)) for k, a in rows]
+    return [(int(k), int(a)) for k, a in _by_ids(conn, "key, article_id", "near_dup_bands", "key", keys)]
 
 
 def _by_ids(conn: Connection, columns: str, table: str, id_column: str, ids: Iterable[int]) -> list[Any]:
     """``SELECT columns FROM table WHERE id_column IN ids``, the ids as one parameter (a JSON
-    array on SQLite, an array on PostgreSQL; see :func:`key_hits`), in id order."""
+    array on SQLite, an array on PostgreSQL: rendering thousands of bound parameters costs
+    more than the look-up itself); bound parameters in chunks on other databases."""
     wanted = sorted(set(ids))
     if not wanted:
         return []
