@@ -22,7 +22,6 @@ __all__ = [
     "StoredRow",
     "canonical_urls",
     "copy_group",
-    "ids_by_canonical",
     "insert_rows",
     "links_of",
     "original_ids_by_hash",
@@ -170,18 +169,14 @@ def copy_group(conn: Connection, root: int) -> list[GroupRow]:
     return [GroupRow(*r) for r in conn.execute(query)]
 
 
-def insert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        conn.execute(insert(_articles), list(rows))
-
-
-def ids_by_canonical(conn: Connection, urls: Iterable[str]) -> dict[str, int]:
-    t = _articles
-    query = select(t.c.canonical_url, t.c.id).where(t.c.canonical_url.in_(bindparam("urls", expanding=True)))
-    out: dict[str, int] = {}
-    for chunk in _chunks(urls):
-        out.update((u, int(i)) for u, i in conn.execute(query, {"urls": chunk}))
-    return out
+def insert_rows(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert *rows*; their ids, in order. One multi-row ``INSERT ... RETURNING`` per 1,000
+    rows (SQLAlchemy's "insertmanyvalues"): psycopg's ``executemany`` would send a statement
+    per row, and the ids would need a second query."""
+    if not rows:
+        return []
+    query = insert(_articles).returning(_articles.c.id, sort_by_parameter_order=True)
+    return [int(i) for (i,) in conn.execute(query, list(rows))]
 
 
 def canonical_urls(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
