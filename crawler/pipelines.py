@@ -214,6 +214,9 @@ class StorePipeline:
     async def _write(self, batch: list[Article]) -> None:
         outcomes, cpu, computed = await run_in_thread(self._store, batch)
         add_seconds(self.stats, "crawler/cpu/store", cpu)
+        self.stats.inc_value("crawler/store/batches")
+        if self.repo is not None and self.repo.retries:  # another writer's commit made one go again
+            self.stats.set_value("crawler/store/retries", self.repo.retries)
         self.stats.inc_value("crawler/dedup/prints_from_workers", len(batch) - computed)
         self.stats.inc_value("crawler/dedup/prints_computed", computed)
         for article, outcome in zip(batch, outcomes, strict=True):

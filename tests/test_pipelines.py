@@ -92,6 +92,8 @@ def test_store_batches_and_counts_outcomes(sqlite_url: str) -> None:
         )
         await pipeline.close_spider()  # flushes the last, partial batch
         assert st.get_value("crawler/articles/new") == 2
+        assert st.get_value("crawler/store/batches") == 2
+        assert st.get_value("crawler/store/retries") is None  # no other writer
 
     asyncio.run(scenario())
 

@@ -14,17 +14,18 @@ For each article, in batch order:
    stored first.
 
 Set-based: a handful of queries per batch whatever its size (stored URLs, stored
-hashes, index keys, candidate signatures and bodies), one ``executemany`` per table
-written, and the index lock taken once.
+hashes, index keys, candidate signatures and bodies), one statement per table written,
+and the index lock taken once.
 
 Two processes storing near-duplicates at the same time must see each other, so the
 decisions of a batch are serialised by the index lock (:func:`crawler.db.neardup.lock_index`).
 ``lock_first=True`` takes it before the look-ups (SQLite, whose writers are serialised
 anyway). ``lock_first=False`` (PostgreSQL) looks up, resolves and writes without it, then
 takes it only to check, before commit, that nothing the batch's decisions read has changed
-meanwhile (:meth:`_Batch.verify`): no article committed since holds one of the batch's
-index keys or content hashes, and the stored rows it read or links to still have the links
-it saw. If something changed, :class:`StoreConflict` is raised and the caller rolls back and
+meanwhile (:meth:`_Batch.verify`): no article committed since could be a candidate of one
+of the batch's articles (holds one of its index keys and passes the signature pre-filter
+against it, :meth:`IndexBatch.new_candidates`) or holds one of its content hashes, and the
+stored rows it read or links to still have the links it saw. If something changed, :class:`StoreConflict` is raised and the caller rolls back and
 stores the batch again. Writers then hold the lock for a few index probes and the commit
 instead of the whole batch, and several crawl processes store in parallel.
 """
@@ -287,9 +288,8 @@ class _Batch:
             for p in order:
                 target = self.pending[p].duplicate_of
                 self.pending[p].values["duplicate_of_id"] = target if isinstance(target, int) else None
-            q.insert_rows(conn, [self.pending[p].values for p in order])
-            by_url = q.ids_by_canonical(conn, [self.pending[p].values["canonical_url"] for p in order])
-            ids = {New(p): by_url[self.pending[p].values["canonical_url"]] for p in order}
+            inserted = q.insert_rows(conn, [self.pending[p].values for p in order])
+            ids = {New(p): i for p, i in zip(order, inserted, strict=True)}
         self.ids = ids
 
         def resolve(ref: Ref | None) -> int | None:
@@ -313,8 +313,8 @@ class _Batch:
 
         lock_index(self.conn)
         own = set(self.ids.values()) | {ref for _, ref in self.results.values() if isinstance(ref, int)}
-        if hits := self.lookup.new_hits(own):
-            raise StoreConflict(f"{len(hits)} indexed article(s) committed meanwhile share index keys")
+        if hits := self.lookup.new_candidates(own):
+            raise StoreConflict(f"{len(hits)} article(s) committed meanwhile may be near-duplicates of this batch's")
         new_hashes = [fp.content_hash for pos, fp in enumerate(self.prints) if pos in self.pending and fp.content_hash]
         for content_hash, article_id in q.original_ids_by_hash(self.conn, new_hashes):
             seen = self.originals.get(content_hash)

@@ -43,6 +43,7 @@ class IndexBatch:
         # What the prefetch saw, for a commit-time check (:meth:`new_hits`).
         self.looked_up: set[int] = set()  # the keys looked up
         self.seen: set[int] = set()  # the indexed articles holding one of them
+        self._sharers: list[int] = []  # per position: how many of them hold one of its keys
 
     # --- look-up ----------------------------------------------------------------------
 
@@ -61,8 +62,10 @@ class IndexBatch:
             hits_by_key[key].append(article_id)
             self.seen.add(article_id)
         wanted: list[list[int]] = []
+        self._sharers = []
         for pos, fp in enumerate(self.prints):
             counts = Counter(a for k in (fp.keys if fp else ()) for a in hits_by_key.get(k, ()) if a != excluded[pos])
+            self._sharers.append(len(counts))
             wanted.append([a for a, _ in sorted(counts.items(), key=lambda c: (-c[1], c[0]))[: index.max_candidates]])
         # The signatures of every article sharing a key, pre-filtered together (one array
         # operation per batch); the rows of those that pass only (at a large index, most
@@ -187,10 +190,42 @@ class IndexBatch:
         sql.add_entries(self.conn, entries)
         self._adds, self._removes = [], []
 
-    def new_hits(self, own: set[int]) -> set[int]:
-        """Indexed articles holding a key this batch looked up, other than those the prefetch
-        saw and than *own* (the batch's own rows): what other writers committed meanwhile."""
-        return {a for _, a in sql.key_hits(self.conn, self.looked_up)} - self.seen - own
+    def new_candidates(self, own: set[int]) -> set[int]:
+        """Indexed articles other writers committed since the prefetch that could change one of
+        this batch's decisions: they hold a key an article of the batch looked up (other than
+        the articles the prefetch saw and *own*, the batch's own rows) and pass the signature
+        pre-filter against that article, as they would have in :meth:`prefetch`.
+
+        Articles that only share a key by chance do not count: at a large index most sharers
+        are chance collisions, and on a site whose pages share a template (a weather bulletin,
+        a market report) every article shares some keys with the others; counting them made
+        concurrent writers store most batches twice. One exception keeps the check exact: an
+        article whose sharers, with the new ones, exceed ``max_candidates`` (the prefetch
+        keeps the sharers with the most keys in common, which a new one may displace).
+        """
+        hits = [(k, a) for k, a in sql.key_hits(self.conn, self.looked_up) if a not in self.seen and a not in own]
+        if not hits:
+            return set()
+        holders: dict[int, list[int]] = defaultdict(list)
+        for pos, fp in enumerate(self.prints):
+            for key in fp.keys if fp else ():
+                holders[key].append(pos)
+        pairs = {(pos, a) for k, a in hits for pos in holders.get(k, ())}
+        signatures = {
+            a: Signature.from_bytes(sig, size) for a, size, sig in sql.signature_rows(self.conn, {a for _, a in pairs})
+        }
+        added = Counter(pos for pos, _ in pairs)
+        found: set[int] = set()
+        for pos, a in pairs:
+            fp = self.prints[pos]
+            assert fp is not None
+            if (
+                a not in signatures  # indexed without a signature: cannot judge, assume the worst
+                or self._sharers[pos] + added[pos] > self.index.max_candidates
+                or self.index.estimate(fp.signature, Entry(a, signatures[a], "")) is not None
+            ):
+                found.add(a)
+        return found
 
     # --- internals --------------------------------------------------------------------
 

@@ -3,13 +3,17 @@ linking, versions and re-indexing, batches, and two processes storing at once.""
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import multiprocessing.synchronize
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
 from sqlalchemy import func, select, update
 
 from crawler.api import Database
@@ -17,8 +21,9 @@ from crawler.db import store
 from crawler.db.engine import connect
 from crawler.db.models import ArticleRow, NearDupSignature
 from crawler.db.repository import Dedup, Repository
-from crawler.dedup.neardup import NearDuplicateConfigError, NearDuplicateIndex
+from crawler.dedup.neardup import Entry, NearDuplicateConfigError, NearDuplicateIndex
 from crawler.items import Article
+from crawler.pipelines import StorePipeline
 
 from .arabic_text import article, body, sentence
 
@@ -294,6 +299,26 @@ def test_a_copy_committed_by_another_writer_meanwhile_is_seen_at_commit(
     assert links(repo, "https://b.example/21") == ("https://a.example/21", outcome.story_id)
 
 
+def test_the_store_pipeline_counts_batches_stored_again(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What docs/scaling.md tells operators to watch: ``crawler/store/retries``."""
+    other = Repository(connect(postgres_url))
+    other.store_articles([item("https://z.example/2", body(article(31)))])
+    text = body(article(25))
+    st = MemoryStatsCollector(SimpleNamespace(settings=Settings({"STATS_DUMP": False})))  # type: ignore[arg-type]
+    pipeline = StorePipeline(st, postgres_url, batch_size=1, flush_seconds=60, dry_run=False, wait=True)  # type: ignore[arg-type]
+    _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/25", text)], None))
+
+    async def scenario() -> Article:
+        await pipeline.open_spider()
+        stored = await pipeline.process_item(item("https://b.example/25", text + TRAILER, site="site-b"))
+        await pipeline.close_spider()
+        return stored
+
+    stored = asyncio.run(scenario())
+    assert stored.duplicate_of == "https://a.example/25"
+    assert st.get_value("crawler/store/batches") == 1 and st.get_value("crawler/store/retries") == 1
+
+
 def test_the_same_body_committed_meanwhile_makes_this_one_its_copy(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -387,3 +412,24 @@ def test_unrelated_batches_of_two_writers_do_not_conflict(postgres_url: str, mon
     _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/24", body(article(24)))], None))
     [outcome] = repo.store_articles([item("https://b.example/25", body(article(25)))])
     assert outcome.status == "new" and repo.retries == 0
+
+
+def test_an_article_sharing_only_a_template_opening_does_not_make_the_batch_store_again(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages of one template (a bulletin's fixed opening, then its own news) share the opening's
+    index key; one committed meanwhile fails the signature pre-filter, so it cannot change this
+    batch's decision, and the batch is not stored again."""
+    repo, other = Repository(connect(postgres_url)), Repository(connect(postgres_url))
+    repo.store_articles([item("https://z.example/1", body(article(30)))])
+    opening = " ".join(article(40, sentences=3))
+    assert len(opening.split()) >= 24  # the words of the opening key
+    mine, theirs = opening + "\n\n" + body(article(26, 16)), opening + "\n\n" + body(article(27, 16))
+    index = repo.dedup.index
+    [fp_mine, fp_theirs] = index.fingerprints([mine, theirs])
+    assert set(fp_mine.keys) & set(fp_theirs.keys)  # they share the opening's key...
+    assert index.estimate(fp_mine.signature, Entry(1, fp_theirs.signature, "")) is None  # ...and nothing else
+    passed = _interleave(monkeypatch, lambda: other.store_articles([item("https://a.example/27", theirs)], None))
+    [outcome] = repo.store_articles([item("https://b.example/26", mine)])
+    assert passed == [True, True] and repo.retries == 0
+    assert outcome.status == "new" and links(repo, "https://b.example/26") == (None, None)
