@@ -184,6 +184,11 @@ CRAWLER_REDIS_PREFIX = os.environ.get("CRAWLER_REDIS_PREFIX", "crawler")
 #: Seconds a worker may hold a request without renewing its lease; after that (a killed
 #: worker) the request goes back to the queue. Live workers renew every third of it.
 CRAWLER_LEASE_SECONDS = float(os.environ.get("CRAWLER_LEASE_SECONDS", "60"))
+#: A request whose lease expired this many times (every worker that took it died or hung
+#: on it: a poison page) is dropped instead of queued again, and listed by
+#: ``crawler frontier --dropped``; 0 never drops. Leases of items the database refused do
+#: not count.
+CRAWLER_LEASE_MAX_EXPIRIES = int(os.environ.get("CRAWLER_LEASE_MAX_EXPIRIES", "3"))
 #: Seconds a URL stays in a site's seen-request set (article URLs are not queued again
 #: within it; feeds, sitemaps and listings are fetched again at each ``crawler enqueue``).
 CRAWLER_SEEN_TTL = float(os.environ.get("CRAWLER_SEEN_TTL", str(3 * 24 * 3600)))

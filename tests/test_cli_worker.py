@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,37 @@ def test_enqueue_queues_the_seeds_and_frontier_shows_them(sites_file: Path, redi
     code, out = invoke("frontier", "--sites", str(sites_file), "--redis-prefix", redis_prefix, "--format", "json")
     assert code == 0, out
     assert json.loads(out) == [
-        {"site": "publisher", "queued": 3, "leased": 0, "seen": 3, "epoch": 1},
-        {"site": "aggregator", "queued": 1, "leased": 0, "seen": 1, "epoch": 1},
+        {"site": "publisher", "queued": 3, "leased": 0, "seen": 3, "epoch": 1, "dropped": 0},
+        {"site": "aggregator", "queued": 1, "leased": 0, "seen": 1, "epoch": 1, "dropped": 0},
     ]
     code, out = invoke("frontier", "--sites", str(sites_file), "--redis-prefix", redis_prefix, "--clear",
                        "--format", "jsonl", "publisher")  # fmt: skip
     assert code == 0 and json.loads(out)["queued"] == 0
+
+
+def test_frontier_lists_the_requests_dropped_after_too_many_expired_leases(
+    sites_file: Path, redis_prefix: str, redis_server: str
+) -> None:
+    from redis import Redis
+
+    from crawler.cli.crawl import _select_sites
+    from crawler.cli.worker import _frontier
+
+    assert invoke("enqueue", "--sites", str(sites_file), "--redis-prefix", redis_prefix, "aggregator")[0] == 0
+    server = Redis.from_url(redis_server)
+    queue = _frontier(server, redis_prefix, _select_sites(str(sites_file), ("aggregator",))["aggregator"]).queue
+    for attempt in range(3):  # CRAWLER_LEASE_MAX_EXPIRIES: three workers died on it
+        leased = queue.pop_leased(f"dead-{attempt}", 1)
+        assert leased is not None
+        time.sleep(0.01)
+        queue.requeue_expired()
+    server.close()
+    code, out = invoke("frontier", "--sites", str(sites_file), "--redis-prefix", redis_prefix, "--format", "json")
+    assert code == 0 and [r["dropped"] for r in json.loads(out)] == [0, 1]
+    code, out = invoke("frontier", "--sites", str(sites_file), "--redis-prefix", redis_prefix, "--dropped",
+                       "--format", "json")  # fmt: skip
+    assert code == 0, out
+    assert json.loads(out) == [{"site": "aggregator", "url": leased.url, "kind": leased.meta["kind"]}]
 
 
 def test_clearing_needs_site_names(sites_file: Path, redis_prefix: str) -> None:

@@ -14,6 +14,7 @@ from crawler.discover import Entry
 from crawler.distributed import scripts, serializer
 from crawler.distributed.frontier import LEASE_META, Frontier
 from crawler.distributed.keys import SiteKeys
+from crawler.distributed.queue import LeasedQueue
 from crawler.distributed.seed import enqueue_site
 from crawler.sites import SiteConfig
 from crawler.spiders.news import NewsSpider
@@ -42,8 +43,12 @@ def server(redis_server: str) -> Iterator[Redis]:
     client.close()
 
 
-def make_frontier(server: Redis, prefix: str, spider: NewsSpider, ttl: float = 3600, max_size: int = 0) -> Frontier:
-    return Frontier(server, SiteKeys(prefix, SITE.name), spider, seen_ttl=ttl, seen_max=max_size)
+def make_frontier(
+    server: Redis, prefix: str, spider: NewsSpider, ttl: float = 3600, max_size: int = 0, max_expiries: int = 0
+) -> Frontier:
+    return Frontier(
+        server, SiteKeys(prefix, SITE.name), spider, seen_ttl=ttl, seen_max=max_size, max_expiries=max_expiries
+    )
 
 
 def article(spider: NewsSpider, url: str) -> Request:
@@ -149,10 +154,10 @@ def test_a_leased_request_is_not_lost_when_its_worker_dies(
     first = queue.pop_leased("dead-worker", 300)
     assert first is not None and first.url.endswith("/news/1/")  # higher priority first
     assert frontier.status().as_dict() | {"seen": 0} == {"site": "daily", "queued": 1, "leased": 1, "seen": 0,
-                                                         "epoch": 0}  # fmt: skip
-    assert queue.requeue_expired() == 0  # still within its lease
+                                                         "epoch": 0, "dropped": 0}  # fmt: skip
+    assert queue.requeue_expired() == (0, 0)  # still within its lease
     time.sleep(0.4)
-    assert queue.requeue_expired() == 1
+    assert queue.requeue_expired() == (1, 0)
     assert frontier.status().leased == 0
     again = queue.pop_leased("live-worker", 60_000)
     assert again is not None and again.url == first.url and again.priority == 5
@@ -167,10 +172,60 @@ def test_a_renewed_lease_stays_and_an_acked_one_is_gone(server: Redis, redis_pre
     for _ in range(3):
         time.sleep(0.15)
         assert queue.renew(["a"], 300) == 1
-    assert queue.requeue_expired() == 1  # b expired, a was renewed
+    assert queue.requeue_expired() == (1, 0)  # b expired, a was renewed
     queue.ack(["a"])
     assert queue.renew(["a"], 300) == 0  # an acked lease cannot come back
     assert frontier.status().as_dict()["queued"] == 1 and frontier.status().leased == 0
+
+
+def expire(queue: LeasedQueue, token: str) -> tuple[int, int]:
+    """Lease the next request to *token* for 1 ms, let the lease expire, requeue expired leases."""
+    assert queue.pop_leased(token, 1) is not None
+    time.sleep(0.01)
+    return queue.requeue_expired()
+
+
+def test_a_request_whose_lease_expires_again_and_again_is_dropped_and_listed(
+    server: Redis, redis_prefix: str, spider: NewsSpider
+) -> None:
+    frontier = make_frontier(server, redis_prefix, spider, max_expiries=3)
+    queue = frontier.queue
+    frontier.add(article(spider, "http://127.0.0.1:9/news/poison/"))
+    assert [expire(queue, f"dead-{i}") for i in range(3)] == [(1, 0), (1, 0), (0, 1)]
+    status = frontier.status()
+    assert (status.queued, status.leased, status.dropped) == (0, 0, 1)
+    assert [r.url for r in queue.dropped()] == ["http://127.0.0.1:9/news/poison/"]
+    assert server.hlen(frontier.keys.expiries) == 0  # its count went with it
+    frontier.clear()
+    assert frontier.status().dropped == 0
+
+
+def test_expiries_are_forgotten_when_the_request_is_done_and_not_counted_when_excused(
+    server: Redis, redis_prefix: str, spider: NewsSpider
+) -> None:
+    frontier = make_frontier(server, redis_prefix, spider, max_expiries=2)
+    queue = frontier.queue
+    frontier.add(article(spider, "http://127.0.0.1:9/news/1/"))
+    assert expire(queue, "dead") == (1, 0)  # one expiry counted
+    assert queue.pop_leased("live", 60_000) is not None
+    queue.ack(["live"])  # done: its count is forgotten
+    assert server.hlen(frontier.keys.expiries) == 0
+    frontier.add(article(spider, "http://127.0.0.1:9/news/2/"))
+    for i in range(3):  # a worker whose item the database refused lets the lease expire on purpose
+        assert queue.pop_leased(f"refused-{i}", 1) is not None
+        queue.excuse([f"refused-{i}"])
+        time.sleep(0.01)
+        assert queue.requeue_expired() == (1, 0)
+    assert expire(queue, "dead") == (1, 0)  # the first expiry that counts
+    assert (frontier.status().queued, frontier.status().dropped) == (1, 0)
+    assert expire(queue, "dead-again") == (0, 1)
+
+
+def test_with_no_limit_a_request_is_never_dropped(server: Redis, redis_prefix: str, spider: NewsSpider) -> None:
+    frontier = make_frontier(server, redis_prefix, spider, max_expiries=0)
+    frontier.add(article(spider, "http://127.0.0.1:9/news/1/"))
+    assert [expire(frontier.queue, f"dead-{i}") for i in range(5)] == [(1, 0)] * 5
+    assert server.hlen(frontier.keys.expiries) == 0  # nothing counted either
 
 
 def test_a_stopping_worker_gives_its_leases_back_at_once(server: Redis, redis_prefix: str, spider: NewsSpider) -> None:

@@ -17,7 +17,8 @@ from crawler.runner import CrawlResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FRONTIER_COLUMNS = ("site", "queued", "leased", "seen", "epoch")
+FRONTIER_COLUMNS = ("site", "queued", "leased", "seen", "epoch", "dropped")
+DROPPED_COLUMNS = ("site", "url", "kind")
 
 
 def _require_redis() -> None:
@@ -66,6 +67,7 @@ def _frontier(server: Any, prefix: str, site: Any) -> Any:
     return Frontier(
         server, SiteKeys(prefix, site.name), spider,
         seen_ttl=_settings_value("CRAWLER_SEEN_TTL"), seen_max=_settings_value("CRAWLER_SEEN_MAX"),
+        max_expiries=_settings_value("CRAWLER_LEASE_MAX_EXPIRIES"),
     )  # fmt: skip
 
 
@@ -168,11 +170,14 @@ def worker(ctx: click.Context, site_name: str, sites_file: str, db_url: str, red
 @sites_option
 @redis_options
 @click.option("--clear", is_flag=True, help="Forget the named sites' queue, leases and seen set (names required).")
+@click.option("--dropped", "show_dropped", is_flag=True,
+              help="List the requests dropped after CRAWLER_LEASE_MAX_EXPIRIES expired leases instead.")  # fmt: skip
 @format_option(["table", "json", "jsonl", "csv"], "table")
 def frontier(site_names: tuple[str, ...], sites_file: str, redis_url: str, prefix: str, clear: bool,
-             fmt: str) -> None:  # fmt: skip
+             show_dropped: bool, fmt: str) -> None:  # fmt: skip
     """Show each site's shared queue in Redis: requests queued and leased, URLs in the
-    seen window, enqueue rounds.
+    seen window, enqueue rounds, requests dropped because every worker that took them died
+    or hung (`--dropped` lists them).
 
     \b
     Example:
@@ -185,13 +190,20 @@ def frontier(site_names: tuple[str, ...], sites_file: str, redis_url: str, prefi
         raise UserError("--clear needs the names of the sites to clear", 2)
     sites = _select_sites(sites_file, site_names)
     server = connect_redis(redis_url)
-    records = []
+    records: list[dict[str, Any]] = []
     for site in sites.values():
         front = _frontier(server, prefix, site)
         if clear:
             front.clear()
-        records.append(front.status().as_dict())
-    emit(records, fmt, FRONTIER_COLUMNS, title="shared frontier")
+        if show_dropped:
+            records.extend({"site": site.name, "url": r.url, "kind": r.meta.get("kind", "")}
+                           for r in front.queue.dropped(limit=front.queue.DROPPED_KEEP))  # fmt: skip
+        else:
+            records.append(front.status().as_dict())
+    if show_dropped:
+        emit(records, fmt, DROPPED_COLUMNS, title="dropped requests")
+    else:
+        emit(records, fmt, FRONTIER_COLUMNS, title="shared frontier")
 
 
 COMMANDS = [enqueue, worker, frontier]

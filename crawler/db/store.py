@@ -25,9 +25,10 @@ takes it only to check, before commit, that nothing the batch's decisions read h
 meanwhile (:meth:`_Batch.verify`): no article committed since could be a candidate of one
 of the batch's articles (holds one of its index keys and passes the signature pre-filter
 against it, :meth:`IndexBatch.new_candidates`) or holds one of its content hashes, and the
-stored rows it read or links to still have the links it saw. If something changed, :class:`StoreConflict` is raised and the caller rolls back and
-stores the batch again. Writers then hold the lock for a few index probes and the commit
-instead of the whole batch, and several crawl processes store in parallel.
+stored rows it read or links to still have the links it saw. If something changed,
+:class:`StoreConflict` is raised and the caller rolls back and stores the batch again.
+Writers then hold the lock for a few index probes and the commit instead of the whole
+batch, and several crawl processes store in parallel.
 """
 
 from __future__ import annotations

@@ -27,10 +27,11 @@ class FrontierStatus:
     leased: int  # requests taken by a worker and not yet done
     seen: int  # fingerprints in the seen-request window
     epoch: int  # number of `crawler enqueue` runs
+    dropped: int = 0  # requests dropped after CRAWLER_LEASE_MAX_EXPIRIES expired leases (kept ones)
 
     def as_dict(self) -> dict[str, int | str]:
         return {"site": self.site, "queued": self.queued, "leased": self.leased, "seen": self.seen,
-                "epoch": self.epoch}  # fmt: skip
+                "epoch": self.epoch, "dropped": self.dropped}  # fmt: skip
 
     @property
     def empty(self) -> bool:
@@ -40,10 +41,12 @@ class FrontierStatus:
 class Frontier:
     """Adds requests (canonical URL, seen-set check) and reports the state of one site."""
 
-    def __init__(self, server: Redis, keys: SiteKeys, spider: Spider, *, seen_ttl: float, seen_max: int) -> None:
+    def __init__(
+        self, server: Redis, keys: SiteKeys, spider: Spider, *, seen_ttl: float, seen_max: int, max_expiries: int = 0
+    ) -> None:
         self.server = server
         self.keys = keys
-        self.queue = LeasedQueue(server, spider, keys, serializer)
+        self.queue = LeasedQueue(server, spider, keys, serializer, max_expiries=max_expiries)
         self.dupefilter = WindowedDupeFilter(server, keys, seen_ttl, seen_max)
         self._add = server.register_script(scripts.ADD)
 
@@ -82,8 +85,9 @@ class Frontier:
         pipe.hlen(self.keys.leases)
         pipe.zcard(self.keys.seen)
         pipe.get(self.keys.epoch)
-        queued, leased, seen, epoch = pipe.execute()
-        return FrontierStatus(self.keys.site, int(queued), int(leased), int(seen), int(epoch or 0))
+        pipe.llen(self.keys.dropped)
+        queued, leased, seen, epoch, dropped = pipe.execute()
+        return FrontierStatus(self.keys.site, int(queued), int(leased), int(seen), int(epoch or 0), int(dropped))
 
     def clear(self) -> None:
         """Forget everything about the site: queue, leases, seen set, epoch, politeness state."""

@@ -38,6 +38,21 @@ class SiteKeys:
         return self._key("deadlines")
 
     @property
+    def expiries(self) -> str:
+        """Hash: SHA-1 of a request's payload -> how many of its leases expired (see REQUEUE_EXPIRED)."""
+        return self._key("expiries")
+
+    @property
+    def excused(self) -> str:
+        """Set: lease tokens a worker let expire on purpose (the item could not be stored)."""
+        return self._key("excused")
+
+    @property
+    def dropped(self) -> str:
+        """List: payloads of requests dropped after too many expired leases, newest first (capped)."""
+        return self._key("dropped")
+
+    @property
     def seen(self) -> str:
         """Sorted set: request fingerprint -> when it was first queued (ms); a sliding window."""
         return self._key("seen")
@@ -58,4 +73,5 @@ class SiteKeys:
         return self._key("gate:inflight")
 
     def all(self) -> tuple[str, ...]:
-        return (self.queue, self.leases, self.deadlines, self.seen, self.epoch, self.gate_next, self.gate_inflight)
+        return (self.queue, self.leases, self.deadlines, self.expiries, self.excused, self.dropped, self.seen,
+                self.epoch, self.gate_next, self.gate_inflight)  # fmt: skip

@@ -27,10 +27,17 @@ __all__ = ["LeasedQueue"]
 class LeasedQueue(Base):
     """The request queue of one site (a Redis sorted set, scored by -priority)."""
 
-    def __init__(self, server: Redis, spider: Spider, keys: SiteKeys, serializer: Any) -> None:
+    #: Payloads of dropped requests kept for inspection (``crawler frontier --dropped``).
+    DROPPED_KEEP = 1000
+
+    def __init__(
+        self, server: Redis, spider: Spider, keys: SiteKeys, serializer: Any, *, max_expiries: int = 0
+    ) -> None:
         # Base formats the key with the spider name; ours is already complete.
         super().__init__(server, spider, keys.queue.replace("%", "%%"), serializer)
         self.keys = keys
+        self.max_expiries = max(0, max_expiries)
+        self._ack = server.register_script(scripts.ACK)
         self._pop = server.register_script(scripts.POP_LEASE)
         self._pop_many = server.register_script(scripts.POP_MANY)
         self._renew = server.register_script(scripts.RENEW)
@@ -69,10 +76,13 @@ class LeasedQueue(Base):
     def ack(self, tokens: Collection[str]) -> None:
         """Forget these leases: their requests are done."""
         if tokens:
-            pipe = self.server.pipeline(transaction=True)
-            pipe.hdel(self.keys.leases, *tokens)
-            pipe.zrem(self.keys.deadlines, *tokens)
-            pipe.execute()
+            self._ack(keys=[self.keys.leases, self.keys.deadlines, self.keys.expiries], args=list(tokens))
+
+    def excuse(self, tokens: Collection[str]) -> None:
+        """These leases will expire on purpose (their items could not be stored): their requests
+        come back after the lease like a dead worker's, without counting towards a drop."""
+        if tokens:
+            self.server.sadd(self.keys.excused, *tokens)
 
     def renew(self, tokens: Collection[str], lease_ms: int) -> int:
         """Push the deadlines of these leases lease_ms into the future; how many still existed."""
@@ -86,13 +96,22 @@ class LeasedQueue(Base):
             return 0
         return int(self._release(keys=[self.key, self.keys.leases, self.keys.deadlines], args=list(tokens)))
 
-    def requeue_expired(self, limit: int = 1000) -> int:
-        """Put the requests of expired leases back in the queue; how many."""
-        return int(self._requeue(keys=[self.key, self.keys.leases, self.keys.deadlines], args=[limit]))
+    def requeue_expired(self, limit: int = 1000) -> tuple[int, int]:
+        """Put the requests of expired leases back in the queue; (how many, how many were
+        dropped instead: their leases had expired ``max_expiries`` times)."""
+        keys = [self.key, self.keys.leases, self.keys.deadlines, self.keys.expiries, self.keys.excused,
+                self.keys.dropped]  # fmt: skip
+        requeued, dropped = self._requeue(keys=keys, args=[limit, self.max_expiries, self.DROPPED_KEEP])
+        return int(requeued), int(dropped)
+
+    def dropped(self, limit: int = 100) -> list[Request]:
+        """The newest requests dropped after too many expired leases."""
+        return [self._decode_request(data) for data in self.server.lrange(self.keys.dropped, 0, limit - 1)]
 
     def leased(self) -> int:
         """Requests leased by any worker (being processed, or held by a dead one)."""
         return int(self.server.hlen(self.keys.leases))
 
     def clear(self) -> None:
-        self.server.delete(self.key, self.keys.leases, self.keys.deadlines)
+        self.server.delete(self.key, self.keys.leases, self.keys.deadlines, self.keys.expiries, self.keys.excused,
+                           self.keys.dropped)  # fmt: skip

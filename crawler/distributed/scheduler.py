@@ -57,7 +57,7 @@ _WAKE_SECONDS = 0.25
 
 class LeasedScheduler(Scheduler):
     def __init__(self, crawler: Crawler, redis_url: str, prefix: str, *, lease_seconds: float, seen_ttl: float,
-                 seen_max: int, idle_seconds: float, prefetch: int) -> None:  # fmt: skip
+                 seen_max: int, idle_seconds: float, prefetch: int, max_expiries: int = 0) -> None:  # fmt: skip
         super().__init__(connect_redis(redis_url), persist=True)
         self.crawler = crawler
         self.stats = crawler.stats
@@ -65,6 +65,7 @@ class LeasedScheduler(Scheduler):
         self.lease_ms = max(1000, int(lease_seconds * 1000))
         self.seen_ttl = seen_ttl
         self.seen_max = seen_max
+        self.max_expiries = max_expiries
         self.idle_seconds = idle_seconds
         self.prefetch = max(1, prefetch)
         self.lane = RedisLane("redis-frontier")
@@ -93,6 +94,7 @@ class LeasedScheduler(Scheduler):
             seen_max=s.getint("CRAWLER_SEEN_MAX"),
             idle_seconds=s.getfloat("CRAWLER_WORKER_IDLE_SECONDS"),
             prefetch=s.getint("CONCURRENT_REQUESTS"),
+            max_expiries=s.getint("CRAWLER_LEASE_MAX_EXPIRIES"),
         )
 
     # --- life cycle --------------------------------------------------------------------------
@@ -101,12 +103,13 @@ class LeasedScheduler(Scheduler):
         self.spider = spider
         site = getattr(spider, "site_name", None) or spider.name
         keys = SiteKeys(self.prefix, site)
-        self.frontier = Frontier(self.server, keys, spider, seen_ttl=self.seen_ttl, seen_max=self.seen_max)
+        self.frontier = Frontier(self.server, keys, spider, seen_ttl=self.seen_ttl, seen_max=self.seen_max,
+                                 max_expiries=self.max_expiries)  # fmt: skip
         self.queue, self.df = self.frontier.queue, self.frontier.dupefilter
         engine_hooks.on_request_done(self.crawler, self._request_done)
         self.crawler.signals.connect(self._on_idle, signal=signals.spider_idle)
         self.crawler.signals.connect(self._item_error, signal=signals.item_error)
-        self._count("requeued_expired", self.queue.requeue_expired())
+        self._requeued(self.queue.requeue_expired())
         status = self.frontier.status()
         logger.info("worker on %s: %d queued, %d leased, %d seen", site, status.queued, status.leased, status.seen)
         self.lane.start()
@@ -138,13 +141,13 @@ class LeasedScheduler(Scheduler):
     def _heartbeat(self) -> None:
         held = list(self.held)
 
-        def beat() -> tuple[int, int]:
+        def beat() -> tuple[int, tuple[int, int]]:
             return self.queue.renew(held, self.lease_ms), self.queue.requeue_expired()
 
-        def counted(result: tuple[int, int]) -> None:
+        def counted(result: tuple[int, tuple[int, int]]) -> None:
             renewed, requeued = result
             self._count("lost", len(held) - renewed)
-            self._count("requeued_expired", requeued)
+            self._requeued(requeued)
 
         self.lane.call(beat).addCallbacks(counted, lambda f: logger.warning("lease heartbeat failed: %s", f.value))
 
@@ -174,9 +177,14 @@ class LeasedScheduler(Scheduler):
         self.held.discard(token)
         if token in self.failed:
             # Not acked and no longer renewed: its lease expires and the request comes back
-            # (to any worker) after CRAWLER_LEASE_SECONDS, a natural pause before retrying.
+            # (to any worker) after CRAWLER_LEASE_SECONDS, a natural pause before retrying;
+            # excused, so that a database outage does not count towards dropping it.
             self.failed.discard(token)
             self._count("retry_later")
+            assert self.queue is not None
+            self.lane.call(self.queue.excuse, [token]).addErrback(
+                lambda f: logger.warning("could not excuse a lease: %s", f.value)
+            )
             return
         self._to_ack.append(token)
         self._schedule_flush()
@@ -258,6 +266,16 @@ class LeasedScheduler(Scheduler):
             self._idle_since = now
         if now - self._idle_since < self.idle_seconds:
             raise DontCloseSpider
+
+    def _requeued(self, result: tuple[int, int]) -> None:
+        requeued, dropped = result
+        self._count("requeued_expired", requeued)
+        if dropped:
+            self._count("dropped_expired", dropped)
+            logger.warning(
+                "dropped %d request(s) whose lease expired %d times (every worker that took them died or hung: "
+                "`crawler frontier --dropped` lists them)", dropped, self.max_expiries,
+            )  # fmt: skip
 
     def _count(self, event: str, n: int = 1) -> None:
         if n:

@@ -7,7 +7,7 @@ All times are milliseconds on the Redis clock.
 
 from __future__ import annotations
 
-__all__ = ["ADD", "GATE", "POP_LEASE", "POP_MANY", "RELEASE", "RENEW", "REQUEUE_EXPIRED", "SEEN"]
+__all__ = ["ACK", "ADD", "GATE", "POP_LEASE", "POP_MANY", "RELEASE", "RENEW", "REQUEUE_EXPIRED", "SEEN"]
 
 _NOW = """
 local t = redis.call('TIME')
@@ -74,18 +74,55 @@ return n
 """
 )
 
-#: KEYS: queue, leases, deadlines. ARGV: limit. Puts the requests of expired leases
-#: (their worker died or hung) back in the queue; returns how many.
+#: KEYS: queue, leases, deadlines, expiries, excused, dropped. ARGV: limit, max_expiries,
+#: dropped_keep. Puts the requests of expired leases (their worker died or hung) back in the
+#: queue, and counts, per request (SHA-1 of its payload), how many of its leases expired: a
+#: request whose lease expired *max_expiries* times (0: no limit) kills or hangs every worker
+#: that takes it, and is dropped instead, onto the capped *dropped* list. Leases a worker let
+#: expire on purpose (*excused*: its item could not be stored) are put back without counting.
+#: Returns {requeued, dropped}.
 REQUEUE_EXPIRED = (
     _NOW
     + _PUT_BACK
     + """
 local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))
-local n = 0
-for _, token in ipairs(expired) do n = n + put_back(token) end
-return n
+local max = tonumber(ARGV[2])
+local requeued, dropped = 0, 0
+for _, token in ipairs(expired) do
+  local v = redis.call('HGET', KEYS[2], token)
+  if v and redis.call('SREM', KEYS[5], token) == 0 and max > 0 then
+    local payload = string.sub(v, string.find(v, '\\n', 1, true) + 1)
+    local h = redis.sha1hex(payload)
+    if redis.call('HINCRBY', KEYS[4], h, 1) >= max then
+      redis.call('HDEL', KEYS[4], h)
+      redis.call('LPUSH', KEYS[6], payload)
+      redis.call('LTRIM', KEYS[6], 0, tonumber(ARGV[3]) - 1)
+      redis.call('HDEL', KEYS[2], token)
+      redis.call('ZREM', KEYS[3], token)
+      dropped = dropped + 1
+      v = nil
+    end
+  end
+  if v then requeued = requeued + put_back(token) else redis.call('ZREM', KEYS[3], token) end
+end
+return {requeued, dropped}
 """
 )
+
+#: KEYS: leases, deadlines, expiries. ARGV: token... Forgets these leases (their requests
+#: are done), and the expired-lease counts of their requests.
+ACK = """
+local counted = redis.call('HLEN', KEYS[3]) > 0
+for i = 1, #ARGV do
+  if counted then
+    local v = redis.call('HGET', KEYS[1], ARGV[i])
+    if v then redis.call('HDEL', KEYS[3], redis.sha1hex(string.sub(v, string.find(v, '\\n', 1, true) + 1))) end
+  end
+  redis.call('HDEL', KEYS[1], ARGV[i])
+  redis.call('ZREM', KEYS[2], ARGV[i])
+end
+return 0
+"""
 
 #: KEYS: queue, leases, deadlines. ARGV: token... Puts these leased requests back in the
 #: queue now (a worker stopping before it processed them); returns how many.
