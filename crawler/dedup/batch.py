@@ -40,7 +40,7 @@ class IndexBatch:
         self._batch_keys: dict[int, list[New]] = defaultdict(list)
         self._adds: list[tuple[Ref, Fingerprint]] = []
         self._removes: list[int] = []
-        # What the prefetch saw, for a commit-time check (:meth:`new_hits`).
+        # What the prefetch saw, for a commit-time check (:meth:`new_candidates`).
         self.looked_up: set[int] = set()  # the keys looked up
         self.seen: set[int] = set()  # the indexed articles holding one of them
         self._sharers: list[int] = []  # per position: how many of them hold one of its keys

@@ -20,8 +20,8 @@ import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 
-from crawler.db.models import ArticleRow, NearDupSignature
-from crawler.db.neardup import analyze_index
+from crawler.db.models import ArticleRow
+from crawler.db.neardup import IndexEntry, add_entries, analyze_index
 from crawler.dedup.minhash import band_keys_many
 from crawler.dedup.neardup import Fingerprint, NearDuplicateIndex
 
@@ -66,17 +66,13 @@ def _fill(
     ids = list(range(start + 1, stop + 1))
     _articles(conn, ids)
     values, sizes = pool.synthetic(len(ids), rng)
-    conn.execute(
-        insert(NearDupSignature.__table__),
-        [{"article_id": i, "size": int(sizes[k]), "signature": values[k].astype("<u4").tobytes()}
-         for k, i in enumerate(ids)],
-    )  # fmt: skip
     keys = band_keys_many(values, index.bands, index.rows)
     lead = rng.integers(-(2**63), 2**63 - 1, size=(len(ids), 1), dtype=np.int64)  # openings never collide
     keys = np.concatenate([keys, lead], axis=1)
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    rows = sorted((int(k), i) for n, i in enumerate(ids) for k in keys[n])
-    conn.exec_driver_sql(f"INSERT INTO near_dup_bands (key, article_id) VALUES ({mark}, {mark})", rows)
+    add_entries(
+        conn,
+        [IndexEntry(i, int(sizes[k]), values[k].astype("<u4").tobytes(), keys[k].tolist()) for k, i in enumerate(ids)],
+    )
 
 
 def _probe(conn: Connection, index: NearDuplicateIndex, prints: list[Fingerprint]) -> dict[str, float]:
