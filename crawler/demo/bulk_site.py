@@ -41,9 +41,9 @@ def bulk_article(i: int) -> DemoArticle:
     day = 1 + i % 28
     # One paragraph of the model (the site's voice and entities), the rest the article's own:
     # pages of one real site are different stories. (Bodies built of the model's paragraphs
-    # in a rotated order made every ninth article a near-duplicate of the others, a site made
-    # of one story retold 2,000 times, which measured the near-duplicate store's worst case
-    # rather than a crawl.)
+    # in a rotated order made each article a story-mate of one in eight of the others, a site
+    # of eight stories each retold hundreds of times, which measured the near-duplicate
+    # store's worst case rather than a crawl.)
     return replace(
         model,
         slug=str(100000 + i),
