@@ -24,8 +24,8 @@ __all__ = [
     "copy_group",
     "insert_rows",
     "links_of",
-    "original_ids_by_hash",
     "originals_by_hash",
+    "originals_with_hashes",
     "parse_iso",
     "row_values",
     "rows_by_canonical",
@@ -133,6 +133,14 @@ def rows_by_canonical(conn: Connection, urls: Iterable[str]) -> dict[str, Stored
 
 def originals_by_hash(conn: Connection, hashes: Iterable[str]) -> dict[str, OriginalRow]:
     """{content hash: the first stored original with it}."""
+    out: dict[str, OriginalRow] = {}
+    for content_hash, original in originals_with_hashes(conn, hashes):
+        out.setdefault(content_hash, original)
+    return out
+
+
+def originals_with_hashes(conn: Connection, hashes: Iterable[str]) -> list[tuple[str, OriginalRow]]:
+    """(content hash, original) of every stored original with one of *hashes*, in id order."""
     t = _articles
     # "duplicate_of_id IS NULL" is checked here, not in SQL: there, SQLite would pick the
     # duplicate_of_id index (nearly every row) over the content_hash one.
@@ -141,21 +149,12 @@ def originals_by_hash(conn: Connection, hashes: Iterable[str]) -> dict[str, Orig
         .where(t.c.content_hash.in_(bindparam("hashes", expanding=True)))
         .order_by(t.c.id)
     )
-    out: dict[str, OriginalRow] = {}
-    for chunk in _chunks(hashes):
-        for h, duplicate_of, *rest in conn.execute(query, {"hashes": chunk}):
-            if duplicate_of is None:
-                out.setdefault(h, OriginalRow(*rest))
-    return out
-
-
-def original_ids_by_hash(conn: Connection, hashes: Iterable[str]) -> list[tuple[str, int]]:
-    """(content hash, id) of every stored original with one of *hashes*."""
-    t = _articles
-    query = select(t.c.content_hash, t.c.duplicate_of_id, t.c.id).where(
-        t.c.content_hash.in_(bindparam("hashes", expanding=True))
-    )
-    return [(h, int(i)) for chunk in _chunks(hashes) for h, d, i in conn.execute(query, {"hashes": chunk}) if d is None]
+    return [
+        (h, OriginalRow(*rest))
+        for chunk in _chunks(hashes)
+        for h, duplicate_of, *rest in conn.execute(query, {"hashes": chunk})
+        if duplicate_of is None
+    ]
 
 
 def copy_group(conn: Connection, root: int) -> list[GroupRow]:

@@ -317,9 +317,9 @@ class _Batch:
         if hits := self.lookup.new_candidates(own):
             raise StoreConflict(f"{len(hits)} article(s) committed meanwhile may be near-duplicates of this batch's")
         new_hashes = [fp.content_hash for pos, fp in enumerate(self.prints) if pos in self.pending and fp.content_hash]
-        for content_hash, article_id in q.original_ids_by_hash(self.conn, new_hashes):
+        for content_hash, original in q.originals_with_hashes(self.conn, new_hashes):
             seen = self.originals.get(content_hash)
-            if article_id not in own and (seen is None or seen.id != article_id):
+            if original.id not in own and (seen is None or seen.id != original.id):
                 raise StoreConflict("an article with the same content was committed meanwhile")
         moved = {i: (self.ids[t] if isinstance(t, New) else t) for i, t in self.moved.items()}
         now = q.links_of(self.conn, self.read_dup.keys() | self.read_story.keys())
